@@ -1,0 +1,24 @@
+# The two commands: `make dev` runs the system locally, `make test` passes the tests.
+.PHONY: dev test build services services-stop migrate clean-data
+
+dev: services build migrate
+	@echo "Lookout is set up: Redis and PostgreSQL running, schema migrated."
+	@echo "The gateway, workers and simulators arrive with the presence and streams issues."
+
+test:
+	scripts/test.sh
+
+build:
+	swift build
+
+services:
+	scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
+
+migrate: build
+	set -a && . .lookout/env && set +a && "$$(swift build --show-bin-path)/lookout" migrate
+
+clean-data: services-stop
+	rm -rf .lookout

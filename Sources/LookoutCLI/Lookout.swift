@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// One executable, one role per subcommand; each role builds its own ServiceGroup.
+@main
+struct Lookout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookout",
+        abstract: "Keeps a video-management dashboard true: who is online, and live streams that never expire.",
+        subcommands: [
+            GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, RenewCommand.self, SimulateCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// Roles whose issues have not landed yet: they say so and exit 1 instead of pretending.
+protocol PendingCommand: ParsableCommand {
+    static var issue: String { get }
+}
+
+extension PendingCommand {
+    func run() throws {
+        FileHandle.standardError.write(Data("lookout \(Self._commandName): not built yet (\(Self.issue)).\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct GatewayCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "gateway", abstract: "HTTP API, WebSocket /ws, dashboard, metrics.")
+    static let issue = "NVR presence issue"
+    @OptionGroup var settings: SettingsOptions
+}
+
+struct WorkerCommand: PendingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Presence, sweeper, renewal, mediamtx-sync and snapshot workers, per workers/NAME.yml.")
+    static let issue = "NVR presence and permanent streams issues"
+    @OptionGroup var settings: SettingsOptions
+}
+
+struct RenewCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "renew", abstract: "Enqueue stream renewals: --camera ID or --all.")
+    static let issue = "permanent streams issue"
+}
+
+struct SimulateCommand: PendingCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Simulated NVR fleets and the Hik-Connect cloud.")
+    static let issue = "NVR presence and permanent streams issues"
+}

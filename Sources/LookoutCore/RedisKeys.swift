@@ -1,0 +1,35 @@
+/// Every Redis key and channel name Lookout uses, derived from one prefix in one place.
+public struct RedisKeys: Sendable, Hashable {
+    public let prefix: String
+
+    public init(prefix: String = "lookout:") {
+        self.prefix = prefix
+    }
+
+    /// Stream of presence events from gateways to presence workers.
+    public var presenceStream: String { prefix + "presence" }
+    /// Where presence events go after too many failed deliveries.
+    public var presenceDeadLetters: String { prefix + "presence:dead" }
+    /// Sorted set: NVR hostname → last heartbeat (Unix ms), written by gateways, read by the sweeper.
+    public var liveness: String { prefix + "liveness" }
+    /// Per-NVR connection version counter (INCR).
+    public func connectionVersion(hostname: String) -> String { prefix + "nvr:version:" + hostname }
+    /// A gateway's own liveness key (TTL); its value is the gateway's boot id.
+    public func gateway(_ gatewayID: String) -> String { prefix + "gateway:" + gatewayID }
+    /// Pub/sub channel of numbered dashboard notifications.
+    public var notifyChannel: String { prefix + "notify" }
+    /// Capped stream keeping recent notifications for dashboards that reconnect.
+    public var notifyHistory: String { prefix + "notify:history" }
+    /// Notification sequence counter.
+    public var notifySequence: String { prefix + "notify:seq" }
+    /// Sorted set of camera renewals by due time (Unix seconds).
+    public var renewals: String { prefix + "renewals" }
+    /// Renewals that gave up, with their error.
+    public var renewalsDead: String { prefix + "renewals:dead" }
+    /// Lease of the single active MediaMTX sync.
+    public var mediamtxLease: String { prefix + "mediamtx:lease" }
+    /// The Hik-Connect rate limiter's window, shared by every process.
+    public var hikRateLimit: String { prefix + "hik:ratelimit" }
+    /// The cached Hik-Connect access token, shared by every process.
+    public var hikToken: String { prefix + "hik:token" }
+}

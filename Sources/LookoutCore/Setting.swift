@@ -1,0 +1,47 @@
+/// One configuration setting: its environment variable, its key in the YAML file, its default
+/// and what it is for. `Setting.all` is the single list the loader, the README table and the
+/// tests read, so a setting cannot exist in one place and be missing in another.
+public struct Setting: Sendable, Hashable {
+    public let environmentName: String
+    public let yamlKey: String
+    /// nil: required by the commands that use it.
+    public let defaultValue: String?
+    public let summary: String
+
+    public init(_ environmentName: String, yaml yamlKey: String, default defaultValue: String?, _ summary: String) {
+        self.environmentName = environmentName
+        self.yamlKey = yamlKey
+        self.defaultValue = defaultValue
+        self.summary = summary
+    }
+}
+
+extension Setting {
+    public static let redisURL = Setting(
+        "LOOKOUT_REDIS_URL", yaml: "redis.url", default: nil, "Redis, `redis://[user:password@]host:port/db`")
+    public static let databaseURL = Setting(
+        "LOOKOUT_DATABASE_URL", yaml: "database.url", default: nil, "PostgreSQL, `postgres://user:password@host:port/db`")
+    public static let keyPrefix = Setting(
+        "LOOKOUT_KEY_PREFIX", yaml: "redis.keyPrefix", default: "lookout:", "Prefix of every Redis key and channel")
+    public static let redisCommandTimeout = Setting(
+        "LOOKOUT_REDIS_COMMAND_TIMEOUT", yaml: "redis.commandTimeout", default: "5",
+        "Seconds a Redis reply may take before the connection is dropped")
+    public static let httpHost = Setting(
+        "LOOKOUT_HTTP_HOST", yaml: "http.host", default: "127.0.0.1", "Address the gateway listens on")
+    public static let httpPort = Setting(
+        "LOOKOUT_HTTP_PORT", yaml: "http.port", default: "8080", "Port the gateway listens on (0: any free port)")
+    public static let heartbeatInterval = Setting(
+        "LOOKOUT_HEARTBEAT_INTERVAL", yaml: "presence.heartbeatInterval", default: "10",
+        "Seconds between NVR heartbeats; silent for 1.5 intervals means offline")
+    public static let allowHostnameOnlyAuth = Setting(
+        "LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH", yaml: "presence.allowHostnameOnlyAuth", default: "false",
+        "Accept NVR agents that send no token (migration from the old system only)")
+    public static let logLevel = Setting(
+        "LOG_LEVEL", yaml: "log.level", default: "info", "trace, debug, info, notice, warning, error or critical")
+
+    /// Every setting, in the order the README lists them.
+    public static let all: [Setting] = [
+        .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
+        .allowHostnameOnlyAuth, .logLevel,
+    ]
+}

@@ -1,0 +1,10 @@
+/// The migrations that make up Lookout's PostgreSQL schema, in version order.
+public enum LookoutSchema {
+    /// Every migration this build knows. Append new ones; never edit or reorder released ones.
+    public static let migrations: [Migration] = [
+        .v001Initial
+    ]
+
+    /// The schema version a fully migrated database has.
+    public static var latestVersion: Int { Self.migrations.last?.version ?? 0 }
+}

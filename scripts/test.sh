@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make test: throwaway Redis and PostgreSQL on free loopback ports in a temp folder, then
+# `swift test` against them. The servers are stopped however the tests end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/servers.sh
+
+ensure_packages
+tmp=$(mktemp -d /tmp/lookout-test.XXXXXX)
+cleanup() {
+    stop_redis "$tmp/redis" || true
+    stop_postgres "$tmp/postgres" || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+redis_port=$(free_port)
+pg_port=$(free_port)
+start_redis "$tmp/redis" "$redis_port"
+start_postgres "$tmp/postgres" "$pg_port"
+
+export LOOKOUT_TEST_REDIS_URL=redis://127.0.0.1:$redis_port/0
+export LOOKOUT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/postgres
+echo "Test servers: $LOOKOUT_TEST_REDIS_URL $LOOKOUT_TEST_DATABASE_URL"
+
+swift build ${SWIFT_BUILD_FLAGS:-}
+export LOOKOUT_BIN=$(swift build --show-bin-path)/lookout
+swift test ${SWIFT_BUILD_FLAGS:-} ${SWIFT_TEST_FLAGS:-} "$@"
