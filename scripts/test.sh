@@ -7,6 +7,7 @@ source scripts/servers.sh
 
 ensure_packages
 tmp=$(mktemp -d /tmp/lookout-test.XXXXXX)
+chmod 755 "$tmp"  # PostgreSQL runs as the postgres user and must reach its folder
 cleanup() {
     stop_redis "$tmp/redis" || true
     stop_postgres "$tmp/postgres" || true

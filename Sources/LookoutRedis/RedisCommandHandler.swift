@@ -1,9 +1,17 @@
 import NIOCore
 
-/// What a `RedisConnection` writes into its channel: encoded commands and one promise each.
+/// What a `RedisConnection` writes into its channel: encoded commands, how many, and one
+/// promise for all their replies (a pipeline of 10,000 is one promise, not 10,000).
 struct RedisRequest {
     var bytes: ByteBuffer
-    var promises: [EventLoopPromise<RESPValue>]
+    var count: Int
+    var promise: EventLoopPromise<[RESPValue]>
+}
+
+/// A request whose replies are still arriving.
+private struct PendingBatch {
+    let count: Int
+    let promise: EventLoopPromise<[RESPValue]>
 }
 
 /// Fails every command still in flight with `.timeout` and closes the connection: once a reply
@@ -19,27 +27,37 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer
 
-    private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 64)
+    private var pending = CircularBuffer<PendingBatch>(initialCapacity: 64)
+    /// Replies collected so far for the oldest pending batch (kept apart so appends stay O(1)).
+    private var headReplies: [RESPValue] = []
     private var failure: RedisError?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         if let failure {
-            request.promises.forEach { $0.fail(failure) }
+            request.promise.fail(failure)
             promise?.fail(failure)
             return
         }
-        pending.append(contentsOf: request.promises)
+        pending.append(PendingBatch(count: request.count, promise: request.promise))
         context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let value = unwrapInboundIn(data)
-        guard let promise = pending.popFirst() else {
+        guard !pending.isEmpty else {
             failAll(RedisError(.protocolError, "reply without a command: \(value)"), context: context)
             return
         }
-        promise.succeed(value)
+        let head = pending[pending.startIndex]
+        if headReplies.isEmpty { headReplies.reserveCapacity(head.count) }
+        headReplies.append(value)
+        if headReplies.count == head.count {
+            pending.removeFirst()
+            let replies = headReplies
+            headReplies = []
+            head.promise.succeed(replies)
+        }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -63,7 +81,8 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: RedisError, context: ChannelHandlerContext) {
         if failure == nil { failure = error }
-        while let promise = pending.popFirst() { promise.fail(error) }
+        headReplies = []
+        while let batch = pending.popFirst() { batch.promise.fail(error) }
         context.close(promise: nil)
     }
 }

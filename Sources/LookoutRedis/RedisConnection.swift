@@ -82,29 +82,22 @@ public final class RedisConnection: Sendable {
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
         let eventLoop = channel.eventLoop
-        let promises = commands.map { _ in eventLoop.makePromise(of: RESPValue.self) }
+        let promise = eventLoop.makePromise(of: [RESPValue].self)
         let bytes = RedisCommandEncoder.encode(commands, allocator: channel.allocator)
         let timeout = configuration.commandTimeout + (commands.compactMap(\.blockingDuration).max() ?? .zero)
         let channel = self.channel
         let timeoutTask = eventLoop.scheduleTask(in: .milliseconds(timeout.milliseconds)) {
             channel.triggerUserOutboundEvent(RedisTimeoutEvent(), promise: nil)
         }
-        let last = promises[promises.count - 1].futureResult
-        last.whenComplete { _ in timeoutTask.cancel() }
+        promise.futureResult.whenComplete { _ in timeoutTask.cancel() }
         writes.add(1, ordering: .relaxed)
-        channel.writeAndFlush(RedisRequest(bytes: bytes, promises: promises), promise: nil)
-        let results: [Result<RESPValue, any Error>]
+        channel.writeAndFlush(RedisRequest(bytes: bytes, count: commands.count, promise: promise), promise: nil)
         do {
-            results = try await EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: eventLoop).get()
+            return try await promise.futureResult.get()
+        } catch let error as RedisError {
+            throw error
         } catch {
             throw RedisError(.connectionLost, "\(error)")
-        }
-        return try results.map { result throws(RedisError) in
-            switch result {
-            case .success(let reply): return reply
-            case .failure(let error as RedisError): throw error
-            case .failure(let error): throw RedisError(.connectionLost, "\(error)")
-            }
         }
     }
 

@@ -62,7 +62,7 @@ extension PostgresMigrator {
 
 extension PostgresRowSequence {
     /// The first column of the first row, or nil when there are no rows.
-    func singleValue<Value: PostgresDecodable>(_ type: Value.Type) async throws -> Value? {
+    func singleValue<Value: PostgresDecodable & Sendable>(_ type: Value.Type) async throws -> Value? {
         for try await value in self.decode(Value.self) {
             return value
         }

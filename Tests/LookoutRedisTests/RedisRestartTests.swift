@@ -23,7 +23,7 @@ import Testing
             try await client.publish("news", "before")
             #expect(await events.next() == .message(channel: "news", payload: "before"))
 
-            server.kill()
+            await server.kill()
             // While Redis is down, commands fail with a typed error, quickly, instead of hanging.
             for _ in 0..<3 {
                 let error = await #expect(throws: RedisError.self) {

@@ -1,4 +1,5 @@
 import LookoutTestSupport
+import Synchronization
 import Testing
 
 @testable import LookoutRedis
@@ -81,35 +82,35 @@ import Testing
         }
     }
 
-    /// hiredis must never block Swift's cooperative pool (2 threads here): while four clients sit
-    /// in `XREADGROUP … BLOCK 1000`, a 10 ms ticker on the pool keeps ticking.
+    /// hiredis must never block Swift's cooperative pool (2 threads here). Four clients sit in
+    /// `XREADGROUP … BLOCK 3000`; if those waits held pool threads, nothing else could run until
+    /// they end. A fifth client's PING and a plain task must both finish while all four still wait.
     @Test func blockingReadsLeaveTheCooperativePoolFree() async throws {
         let stream = TestEnvironment.uniqueName()
-        let clients = try (0..<4).map { _ in RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL), logger: .test) }
+        let clients = try (0..<5).map { _ in RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL), logger: .test) }
         try await clients[0].xgroupCreate(stream, group: "g")
-        let ticks = try await withThrowingTaskGroup(of: Int.self) { group in
-            for (index, client) in clients.enumerated() {
+        let readsDone = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<4 {
                 group.addTask {
-                    _ = try await client.xreadgroup(group: "g", consumer: "c\(index)", key: stream, block: .milliseconds(1000))
-                    return 0
+                    _ = try await clients[index].xreadgroup(group: "g", consumer: "c\(index)", key: stream, block: .milliseconds(3000))
+                    readsDone.value.add(1, ordering: .relaxed)
                 }
             }
-            group.addTask {
-                var count = 0
-                let end = ContinuousClock.now + .milliseconds(900)
-                while ContinuousClock.now < end {
-                    try await Task.sleep(for: .milliseconds(10))
-                    count += 1
-                }
-                return count
-            }
-            var total = 0
-            for try await value in group { total += value }
-            return total
+            // Let the four reads reach Redis, then ask for work on the pool.
+            try await Task.sleep(for: .milliseconds(200))
+            try await clients[4].ping()
+            let sum = await Task { (1...1000).reduce(0, +) }.value
+            #expect(sum == 500_500)
+            #expect(readsDone.value.load(ordering: .relaxed) == 0, "the PING had to wait for the blocking reads")
+            try await group.waitForAll()
         }
-        // ~80 ticks when the pool is free; a pool blocked by the reads would give almost none.
-        #expect(ticks > 40)
+        #expect(readsDone.value.load(ordering: .relaxed) == 4)
+        try await clients[0].del(stream)
         for client in clients { await client.close() }
-        _ = try await withRedisClient { try await $0.del(stream) }
     }
+}
+
+private final class Counter: Sendable {
+    let value = Atomic<Int>(0)
 }

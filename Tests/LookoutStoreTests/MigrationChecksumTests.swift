@@ -27,5 +27,5 @@ struct MigrationChecksumTests {
 
 extension Migration {
     /// The checksum migration 1 was released with.
-    static let initialChecksum = "0000000000000000000000000000000000000000000000000000000000000000"
+    static let initialChecksum = "d167930afaf4040c258ec483c284c7abd335ec4e23264d0585567af89d9eea30"
 }

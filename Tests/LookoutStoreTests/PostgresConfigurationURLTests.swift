@@ -70,7 +70,7 @@ struct PostgresConfigurationURLTests {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask { (try? await client.scalar("SELECT 1", as: Int.self)) == 1 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(5))
+                    try await Task.sleep(for: .seconds(2))
                     return false
                 }
                 defer { group.cancelAll() }

@@ -59,7 +59,11 @@ struct SchemaConstraintTests {
             await self.expectViolation(Self.checkViolation, client, "INSERT INTO nvrs (hostname, status) VALUES ('a', 'busy')")
             await self.expectViolation(Self.checkViolation, client, "INSERT INTO cameras (status) VALUES ('busy')")
             await self.expectViolation(Self.checkViolation, client, "INSERT INTO cameras (renewal_state) VALUES ('paused')")
-            await self.expectViolation(Self.checkViolation, client, "INSERT INTO api_keys (name, key_hash, role) VALUES ('k', \(Self.tokenHash), 'root')")
+            await self.expectViolation(
+                Self.checkViolation,
+                client,
+                "INSERT INTO api_keys (name, key_hash, role) VALUES ('k', \(Self.tokenHash), 'root')"
+            )
         }
     }
 
@@ -130,7 +134,9 @@ struct SchemaConstraintTests {
 
     @Test func updatesTouchUpdatedAt() async throws {
         try await self.withMigratedDatabase { client in
-            try await client.query("INSERT INTO nvrs (hostname, created_at, updated_at) VALUES ('a', now() - interval '1 hour', now() - interval '1 hour')")
+            try await client.query(
+                "INSERT INTO nvrs (hostname, created_at, updated_at) VALUES ('a', now() - interval '1 hour', now() - interval '1 hour')"
+            )
             try await client.query("UPDATE nvrs SET status = 'online' WHERE hostname = 'a'")
             #expect(try await client.scalar("SELECT updated_at > created_at + interval '30 minutes' FROM nvrs", as: Bool.self))
         }

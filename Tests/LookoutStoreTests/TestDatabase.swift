@@ -46,7 +46,7 @@ struct TestDatabase: Sendable {
         let server = try Self.serverConfiguration()
         let name = "lookout_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         try await Self.withClient(server) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Self.logger)
+            _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: Self.logger)
         }
         var configuration = server
         configuration.database = name
@@ -60,7 +60,7 @@ struct TestDatabase: Sendable {
         }
         try await Self.withClient(server) { client in
             // FORCE ends connections a failed test may have left behind (PostgreSQL 13+).
-            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: Self.logger)
+            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: Self.logger)
         }
         return try result.get()
     }
@@ -75,7 +75,11 @@ struct TestDatabase: Sendable {
         _ configuration: PostgresClient.Configuration,
         _ body: (PostgresClient) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
+        // The pool warns when a lease comes before `run()` got going, which the child task makes
+        // routine here; only errors from the background are worth showing.
+        var backgroundLogger = Self.logger
+        backgroundLogger.logLevel = max(backgroundLogger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
@@ -86,7 +90,7 @@ struct TestDatabase: Sendable {
 
 extension PostgresClient {
     /// The single value a one-row, one-column query returns.
-    func scalar<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type = Value.self) async throws -> Value {
+    func scalar<Value: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: Value.Type = Value.self) async throws -> Value {
         let rows = try await self.query(query, logger: TestDatabase.logger)
         for try await value in rows.decode(Value.self) {
             return value

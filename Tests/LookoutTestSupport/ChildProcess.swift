@@ -20,11 +20,12 @@ public enum ChildProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting: a full pipe would otherwise block the child.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        // Reading and waiting block a thread: do it on Dispatch's threads, never on Swift's
+        // cooperative pool (two threads here), which the code under test needs.
+        async let stdout = offPool { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = offPool { err.fileHandleForReading.readDataToEndOfFile() }
         let (outData, errData) = await (stdout, stderr)
-        await Task.detached { process.waitUntilExit() }.value
+        await offPool { process.waitUntilExit() }
         return ChildProcessResult(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
@@ -34,5 +35,12 @@ public enum ChildProcess {
         var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         base.merge(environment) { $1 }
         return try await run(TestEnvironment.lookoutBinary, arguments, environment: base)
+    }
+}
+
+/// Runs a blocking call on a Dispatch thread and awaits its result.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }

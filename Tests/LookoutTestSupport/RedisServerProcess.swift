@@ -32,15 +32,15 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Kills the server (SIGKILL: no goodbye to its clients) and waits until it is gone.
-    public func kill() {
+    public func kill() async {
         guard let process else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await offPool { process.waitUntilExit() }
         self.process = nil
     }
 
     deinit {
-        kill()
+        if let process { Foundation.kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
