@@ -1,3 +1,4 @@
+import Foundation
 import LookoutCore
 import Testing
 
@@ -59,5 +60,16 @@ import Testing
     @Test func everySettingHasADistinctNameAndKey() {
         #expect(Set(Setting.all.map(\.environmentName)).count == Setting.all.count)
         #expect(Set(Setting.all.map(\.yamlKey)).count == Setting.all.count)
+    }
+}
+
+@Suite struct SettingsDocumentationTests {
+    /// The README's table is the settings' documentation: every setting must be in it.
+    @Test func theReadmeListsEverySetting() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for setting in Setting.all {
+            #expect(text.contains("| `\(setting.environmentName)` | `\(setting.yamlKey)` |"), "\(setting.environmentName) missing from README")
+        }
     }
 }

@@ -12,9 +12,9 @@ extension Logger {
 
 /// A client on the shared test Redis, closed after `body`.
 func withRedisClient<T>(
-    url: String = TestEnvironment.redisURL, commandTimeout: Duration = .seconds(5), _ body: (RedisClient) async throws -> T
+    url: String? = nil, commandTimeout: Duration = .seconds(5), _ body: (RedisClient) async throws -> T
 ) async throws -> T {
-    var configuration = try RedisConfiguration(url: url)
+    var configuration = try RedisConfiguration(url: url ?? TestEnvironment.redisURL)
     configuration.commandTimeout = commandTimeout
     configuration.connectTimeout = .seconds(1)
     let client = RedisClient(configuration: configuration, logger: .test)

@@ -8,7 +8,7 @@ public struct ScratchDatabase: Sendable {
     let adminURL: String
 
     public static func create(_ base: String = #function) async throws -> ScratchDatabase {
-        let adminURL = TestEnvironment.databaseURL
+        let adminURL = try TestEnvironment.databaseURL
         let name = TestEnvironment.uniqueName(base).lowercased()
         let database = ScratchDatabase(name: name, url: Self.replacingDatabase(in: adminURL, with: name), adminURL: adminURL)
         _ = try await database.psql(adminURL, "CREATE DATABASE \(name)")

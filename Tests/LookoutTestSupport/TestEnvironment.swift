@@ -1,11 +1,11 @@
 import Foundation
 
 /// The servers `make test` started, passed by environment. A test that needs one and finds it
-/// unset fails with this message instead of skipping: CI always sets them.
+/// unset fails with a message naming the variable instead of skipping: CI always sets them.
 public enum TestEnvironment {
-    public static var redisURL: String { required("LOOKOUT_TEST_REDIS_URL") }
+    public static var redisURL: String { get throws { try required("LOOKOUT_TEST_REDIS_URL") } }
     /// A superuser URL; tests create their own databases on that server.
-    public static var databaseURL: String { required("LOOKOUT_TEST_DATABASE_URL") }
+    public static var databaseURL: String { get throws { try required("LOOKOUT_TEST_DATABASE_URL") } }
 
     /// The `lookout` executable that `make test` built.
     public static var lookoutBinary: String {
@@ -14,10 +14,8 @@ public enum TestEnvironment {
         return FileManager.default.currentDirectoryPath + "/.build/debug/lookout"
     }
 
-    static func required(_ name: String) -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            fatalError("\(name) is not set: run the tests with `make test`, which starts Redis and PostgreSQL")
-        }
+    static func required(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { throw MissingTestServer(variable: name) }
         return value
     }
 
@@ -43,4 +41,9 @@ public enum TestEnvironment {
         guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+}
+
+public struct MissingTestServer: Error, CustomStringConvertible {
+    public let variable: String
+    public var description: String { "\(variable) is not set: run the tests with `make test`, which starts Redis and PostgreSQL" }
 }
