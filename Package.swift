@@ -86,6 +86,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Simulated NVR agents (and, with the streams issue, the Hik-Connect cloud).
+        .target(
+            name: "LookoutSimulator",
+            dependencies: [
+                "LookoutCore",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "LookoutGateway",
             dependencies: [
@@ -110,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "LookoutCLI",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutGateway", "LookoutWorkers",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutGateway", "LookoutWorkers", "LookoutSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,6 +141,19 @@ let package = Package(
         .testTarget(
             name: "LookoutStoreTests",
             dependencies: ["LookoutStore", "LookoutTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookoutSimulatorTests",
+            dependencies: ["LookoutSimulator", "LookoutTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookoutPresenceTests",
+            dependencies: [
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutSimulator", "LookoutTestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,9 +32,11 @@ struct RedisPipelineBench: AsyncParsableCommand {
         _ = try await client.pipeline((0..<commands).map { RedisCommand.del(["\(key):\($0)"]) })
         await client.close()
 
+        let configuration = settings.redisConfiguration()
+        let ceiling = (0..<runs).compactMap { _ in Self.redisBenchmarkMicros(configuration, commands: commands) }.sorted()
         let result = Result(
             commands: commands, runs: runs, singleRoundTripMicros: Self.median(single), pipelineMicros: Self.median(pipelined),
-            sequentialMicros: Self.median(sequential))
+            sequentialMicros: Self.median(sequential), redisBenchmarkPipelineMicros: ceiling.isEmpty ? nil : ceiling[ceiling.count / 2])
         let json = try JSONEncoder().encode(result)
         print(String(decoding: json, as: UTF8.self))
         print(
@@ -44,6 +46,7 @@ struct RedisPipelineBench: AsyncParsableCommand {
             | one PING round trip | \(result.singleRoundTripMicros) |
             | \(commands) SETs, one pipeline | \(result.pipelineMicros) |
             | \(commands) SETs, one at a time | \(result.sequentialMicros) |
+            | ceiling: redis-benchmark -P \(commands), same SETs | \(result.redisBenchmarkPipelineMicros.map(String.init) ?? "n/a") |
             pipeline = \(String(format: "%.1f", Double(result.pipelineMicros) / Double(max(1, result.singleRoundTripMicros)))) round trips; \
             sequential / pipeline = \(String(format: "%.1f", Double(result.sequentialMicros) / Double(max(1, result.pipelineMicros))))×
             """)
@@ -56,6 +59,29 @@ struct RedisPipelineBench: AsyncParsableCommand {
         let singleRoundTripMicros: Int64
         let pipelineMicros: Int64
         let sequentialMicros: Int64
+        let redisBenchmarkPipelineMicros: Int64?
+    }
+
+    /// The server's own ceiling: `redis-benchmark` sending the same number of SETs as one
+    /// pipeline over one connection, converted from requests/s to µs for the batch.
+    static func redisBenchmarkMicros(_ configuration: RedisConfiguration, commands: Int) -> Int64? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
+        process.arguments = [
+            "-h", configuration.host, "-p", String(configuration.port), "-c", "1", "-n", String(commands), "-P", String(commands), "-t", "set",
+            "--csv",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        // "SET","1123595.50",…: the second column is requests per second.
+        guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("\"SET") }),
+            let rps = Double(line.split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))), rps > 0
+        else { return nil }
+        return Int64(Double(commands) / rps * 1_000_000)
     }
 
     static func median(_ values: [Duration]) -> Int64 {

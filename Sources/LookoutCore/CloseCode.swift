@@ -1,0 +1,48 @@
+/// WebSocket close codes the gateway uses, with the reason text it sends. docs/protocol.md
+/// lists them; agents reconnect after every code except `authFailed`.
+public enum CloseCode: UInt16, Sendable, CaseIterable {
+    /// The gateway is shutting down; reconnect (to any gateway).
+    case goingAway = 1001
+    /// A binary frame: only JSON text frames are accepted.
+    case unsupportedData = 1003
+    /// A frame or message over the size limit.
+    case messageTooBig = 1009
+    /// A message that is valid JSON but not allowed now: a second `auth`, `heartbeat` from a dashboard.
+    case protocolViolation = 4000
+    /// Unknown hostname, wrong token, missing token, or a dashboard key that is not valid.
+    case authFailed = 4001
+    /// No `auth` or `dashboard` message within the auth timeout.
+    case authTimeout = 4002
+    /// A message other than `auth`/`dashboard` before authenticating.
+    case notAuthenticated = 4003
+    /// The same NVR authenticated on a newer connection; this one is closed.
+    case replaced = 4004
+    /// No message for 1.5 heartbeat intervals.
+    case heartbeatTimeout = 4005
+    /// The NVR's token was rotated or the NVR deleted.
+    case tokenRevoked = 4006
+    /// Too many invalid messages in a row.
+    case tooManyErrors = 4008
+    /// A dashboard that cannot keep up with the changes.
+    case tooSlow = 4009
+    /// The gateway could not reach Redis or PostgreSQL to accept the connection; retry later.
+    case unavailable = 1013
+
+    public var reason: String {
+        switch self {
+        case .goingAway: "gateway shutting down"
+        case .unsupportedData: "binary frames are not supported"
+        case .messageTooBig: "message too big"
+        case .protocolViolation: "protocol violation"
+        case .authFailed: "authentication failed"
+        case .authTimeout: "authentication timeout"
+        case .notAuthenticated: "not authenticated"
+        case .replaced: "replaced by a newer connection"
+        case .heartbeatTimeout: "heartbeat timeout"
+        case .tokenRevoked: "token revoked"
+        case .tooManyErrors: "too many invalid messages"
+        case .tooSlow: "client too slow"
+        case .unavailable: "service unavailable, retry later"
+        }
+    }
+}
