@@ -13,19 +13,6 @@ extension PendingCommand {
     }
 }
 
-struct GatewayCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "gateway", abstract: "HTTP API, WebSocket /ws, dashboard, metrics.")
-    static let issue = "NVR presence issue"
-    @OptionGroup var settings: SettingsOptions
-}
-
-struct WorkerCommand: PendingCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Presence, sweeper, renewal, mediamtx-sync and snapshot workers, per workers/NAME.yml.")
-    static let issue = "NVR presence and permanent streams issues"
-    @OptionGroup var settings: SettingsOptions
-}
-
 struct RenewCommand: PendingCommand {
     static let configuration = CommandConfiguration(commandName: "renew", abstract: "Enqueue stream renewals: --camera ID or --all.")
     static let issue = "permanent streams issue"

@@ -11,6 +11,8 @@ public struct LookoutSettings: Sendable {
     public var httpPort: Int
     public var heartbeatInterval: Duration
     public var allowHostnameOnlyAuth: Bool
+    public var wsMaxMessageSize: Int
+    public var flapGrace: Duration
     public var logLevel: Logger.Level
 
     /// Reads every setting; `required` names the ones this command cannot run without.
@@ -25,6 +27,8 @@ public struct LookoutSettings: Sendable {
         httpPort = try source.integer(.httpPort, in: 0...65535)
         heartbeatInterval = .seconds(try source.integer(.heartbeatInterval, in: 1...3600))
         allowHostnameOnlyAuth = try source.boolean(.allowHostnameOnlyAuth)
+        wsMaxMessageSize = try source.integer(.wsMaxMessageSize, in: 1024...(16 << 20))
+        flapGrace = .seconds(try source.integer(.flapGrace, in: 0...86_400))
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError(setting: Setting.logLevel.environmentName, problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

@@ -36,12 +36,18 @@ extension Setting {
     public static let allowHostnameOnlyAuth = Setting(
         "LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH", yaml: "presence.allowHostnameOnlyAuth", default: "false",
         "Accept NVR agents that send no token (migration from the old system only)")
+    public static let wsMaxMessageSize = Setting(
+        "LOOKOUT_WS_MAX_MESSAGE", yaml: "presence.maxMessageSize", default: "65536",
+        "Largest WebSocket message in bytes; larger ones close the socket with 1009")
+    public static let flapGrace = Setting(
+        "LOOKOUT_FLAP_GRACE", yaml: "presence.flapGrace", default: "30",
+        "Seconds an NVR must stay offline before it raises an alert (shorter flaps are only recorded)")
     public static let logLevel = Setting(
         "LOG_LEVEL", yaml: "log.level", default: "info", "trace, debug, info, notice, warning, error or critical")
 
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
-        .allowHostnameOnlyAuth, .logLevel,
+        .allowHostnameOnlyAuth, .wsMaxMessageSize, .flapGrace, .logLevel,
     ]
 }

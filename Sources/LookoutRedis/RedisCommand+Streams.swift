@@ -54,3 +54,41 @@ extension RedisCommand {
         .init("XRANGE", [key, start, end] + (count.map { ["COUNT", String($0)] } ?? []))
     }
 }
+
+extension RedisCommand {
+    /// `XCLAIM key group consumer min-idle id …`: take over entries another consumer holds.
+    public static func xclaim(_ key: String, group: String, consumer: String, minIdle: Duration, ids: [String]) -> RedisCommand {
+        .init("XCLAIM", [key, group, consumer, String(minIdle.milliseconds)] + ids)
+    }
+
+    /// `XTRIM key MINID ~ id`: drop entries older than `id` (whole nodes only).
+    public static func xtrimMinID(_ key: String, _ id: String) -> RedisCommand {
+        .init("XTRIM", [key, "MINID", "~", id])
+    }
+}
+
+extension RedisClient {
+    public func xclaim(_ key: String, group: String, consumer: String, minIdle: Duration, ids: [String]) async throws(RedisError) -> [RedisStreamEntry] {
+        guard !ids.isEmpty else { return [] }
+        let reply = try await send(.xclaim(key, group: group, consumer: consumer, minIdle: minIdle, ids: ids))
+        var entries: [RedisStreamEntry] = []
+        for raw in reply.array ?? [] where !raw.isNull { entries.append(try RedisStreamEntry(raw)) }
+        return entries
+    }
+
+    /// The group's last-delivered id (`XINFO GROUPS`), nil when the group does not exist.
+    public func lastDeliveredID(_ key: String, group: String) async throws(RedisError) -> String? {
+        let reply = try await send(RedisCommand("XINFO", ["GROUPS", key]))
+        for info in reply.array ?? [] {
+            let flat = info.array ?? []
+            var fields: [String: RESPValue] = [:]
+            var index = 0
+            while index + 1 < flat.count {
+                if let name = flat[index].string { fields[name] = flat[index + 1] }
+                index += 2
+            }
+            if fields["name"]?.string == group { return fields["last-delivered-id"]?.string }
+        }
+        return nil
+    }
+}

@@ -8,14 +8,14 @@ struct PostgresMigratorTests {
     static let indexes: Set<String> = [
         "nvrs_status_idx", "nvrs_online_last_seen_at_idx", "cameras_nvr_id_idx", "cameras_status_idx",
         "cameras_renewal_due_at_idx", "nvr_sessions_nvr_id_connected_at_idx", "nvr_sessions_open_idx",
-        "renewals_camera_id_started_at_idx",
+        "renewals_camera_id_started_at_idx", "nvrs_offline_status_changed_at_idx",
     ]
 
     @Test func freshDatabaseGetsEveryTableAndIndex() async throws {
         try await TestDatabase.with { db in
             try await db.withClient { client in
                 let report = try await PostgresMigrator().migrate(client: client, logger: TestDatabase.logger)
-                #expect(report.appliedVersions == [1])
+                #expect(report.appliedVersions == Array(1...LookoutSchema.latestVersion))
                 #expect(report.currentVersion == LookoutSchema.latestVersion)
                 #expect(!report.wasAlreadyCurrent)
 
@@ -101,8 +101,9 @@ struct PostgresMigratorTests {
     }
 
     @Test func failedMigrationRollsBackAndReleasesTheLock() async throws {
+        let next = LookoutSchema.latestVersion + 1
         let broken = Migration(
-            version: 2,
+            version: next,
             name: "broken",
             statements: ["CREATE TABLE half_done (id integer)", "SELECT * FROM no_such_table"]
         )
@@ -113,12 +114,15 @@ struct PostgresMigratorTests {
                         .migrate(client: client, logger: TestDatabase.logger)
                 }
                 #expect(error.code == .migrationFailed)
-                #expect(error.message.hasPrefix("migration 2 (broken) failed at statement 2 of 2: relation \"no_such_table\""))
-                #expect(try await client.strings("SELECT version::text FROM schema_migrations") == ["1"])
+                #expect(error.message.hasPrefix("migration \(next) (broken) failed at statement 2 of 2: relation \"no_such_table\""))
+                #expect(
+                    try await client.strings("SELECT version::text FROM schema_migrations ORDER BY version")
+                        == LookoutSchema.migrations.map { String($0.version) }
+                )
                 #expect(try await client.scalar("SELECT to_regclass('half_done') IS NULL", as: Bool.self))
                 #expect(try await client.advisoryLockCount() == 0)
             }
-            // Another process can migrate afterwards: the lock is gone and version 1 stands.
+            // Another process can migrate afterwards: the lock is gone and the released versions stand.
             try await db.withClient { client in
                 let report = try await PostgresMigrator().migrate(client: client, logger: TestDatabase.logger)
                 #expect(report.wasAlreadyCurrent)
@@ -127,21 +131,22 @@ struct PostgresMigratorTests {
     }
 
     @Test func appliesOnlyTheNewMigrationsAndRefusesUnknownOnes() async throws {
-        let second = Migration(version: 2, name: "second", statements: ["CREATE TABLE second (id integer)"])
-        let third = Migration(version: 3, name: "third", statements: ["CREATE TABLE third (id integer)"])
+        let next = LookoutSchema.latestVersion + 1
+        let second = Migration(version: next, name: "second", statements: ["CREATE TABLE second (id integer)"])
+        let third = Migration(version: next + 1, name: "third", statements: ["CREATE TABLE third (id integer)"])
         try await TestDatabase.with { db in
             try await db.withClient { client in
                 _ = try await PostgresMigrator().migrate(client: client, logger: TestDatabase.logger)
                 let report = try await PostgresMigrator(migrations: LookoutSchema.migrations + [second])
                     .migrate(client: client, logger: TestDatabase.logger)
-                #expect(report == MigrationReport(appliedVersions: [2], currentVersion: 2))
+                #expect(report == MigrationReport(appliedVersions: [next], currentVersion: next))
 
                 let error = try await #require(throws: MigrationError.self) {
                     try await PostgresMigrator(migrations: LookoutSchema.migrations + [third])
                         .migrate(client: client, logger: TestDatabase.logger)
                 }
                 #expect(error.code == .unknownMigration)
-                #expect(error.message.hasPrefix("database has migration 2 (second) which this lookout does not know"))
+                #expect(error.message.hasPrefix("database has migration \(next) (second) which this lookout does not know"))
             }
         }
     }

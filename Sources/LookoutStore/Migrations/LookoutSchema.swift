@@ -2,7 +2,8 @@
 public enum LookoutSchema {
     /// Every migration this build knows. Append new ones; never edit or reorder released ones.
     public static let migrations: [Migration] = [
-        .v001Initial
+        .v001Initial,
+        .v002Alerts,
     ]
 
     /// The schema version a fully migrated database has.

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+import LookoutGateway
+import PostgresNIO
+
+/// `lookout gateway`: HTTP API, WebSocket `/ws` for NVR agents and dashboards, `/api/stats`.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway", abstract: "HTTP API, WebSocket /ws for NVR agents and dashboards, /api/stats, /healthz, /readyz.")
+
+    @OptionGroup var settings: SettingsOptions
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        let configuration = GatewayConfiguration(settings: settings)
+        let logger = {
+            var logger = LoggingBootstrap.logger("lookout.gateway")
+            logger[metadataKey: "lookout.gateway"] = "\(configuration.gatewayID)"
+            return logger
+        }()
+        let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
+        let services = Gateway.services(
+            configuration: configuration, redisConfiguration: settings.redisConfiguration(), postgres: postgres, logger: logger
+        ) { port in
+            logger.info("Gateway listening", metadata: ["lookout.http.address": "\(configuration.host):\(port)"])
+        }
+        try await RoleRunner.run(services, logger: logger)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+import LookoutStore
+import PostgresNIO
+
+/// `lookout nvr add`: provisioning for ops and tests (the HTTP API uses the same repository).
+struct NVRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "nvr", abstract: "Manage NVRs.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an NVR with K cameras and print its token once (only its hash is stored).")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "The hostname its agent authenticates with.") var hostname: String
+        @Option(help: "A display name.") var name: String?
+        @Option(help: "Cameras to attach.") var cameras = 0
+        @Option(help: "Also append 'hostname<TAB>token' to this file (for `lookout simulate nvrs`).") var tokenFile: String?
+
+        func run() async throws {
+            let settings = try settings.load(requiring: [.databaseURL])
+            let (nvr, token) = try await withPostgres(settings) { client in
+                try await PostgresNVRRepository(client: client).create(hostname: hostname, name: name ?? hostname, cameraCount: cameras)
+            }
+            if let tokenFile { try TokenFileAppender.append(hostname: hostname, token: token, to: tokenFile) }
+            print("NVR \(nvr.id) \(nvr.hostname) created with \(nvr.cameras.count) cameras.")
+            print("token: \(token)")
+            print("(shown once; only its hash is stored)")
+        }
+    }
+}
+
+/// `lookout apikey create --role viewer|admin`.
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key and print it once (only its hash is stored).")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "admin or viewer.") var role: String
+        @Option(help: "Who or what it is for.") var name = "unnamed"
+
+        func run() async throws {
+            guard let role = APIKeyRole(rawValue: role) else { throw ValidationError("--role must be admin or viewer") }
+            let settings = try settings.load(requiring: [.databaseURL])
+            let key = try await withPostgres(settings) { client in
+                try await PostgresAPIKeyRepository(client: client).create(role: role, name: name)
+            }
+            print(key)
+        }
+    }
+}
+
+enum TokenFileAppender {
+    static func append(hostname: String, token: String, to path: String) throws {
+        let line = Data("\(hostname)\t\(token)\n".utf8)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
+    }
+}
+
+/// Runs `body` with a running PostgresClient, then stops it.
+func withPostgres<T: Sendable>(_ settings: LookoutSettings, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    let client = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: LoggingBootstrap.logger("lookout.postgres"))
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await client.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}

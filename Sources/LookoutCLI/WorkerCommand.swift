@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+import LookoutRedis
+import LookoutStore
+import LookoutWorkers
+import PostgresNIO
+import ServiceLifecycle
+
+/// `lookout worker --config workers/presence.yml [--config workers/sweeper.yml]`: the workers
+/// the files name, in one process.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run the workers named by workers/NAME.yml files (presence, sweeper).")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(name: .customLong("worker"), help: "A worker file (workers/NAME.yml); repeat for several workers in one process.")
+    var workerFiles: [String] = ["workers/presence.yml", "workers/sweeper.yml"]
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        let files = workerFiles.map { path in
+            do throws(ConfigurationError) {
+                return try WorkerFile.parse(try SettingsOptions.read(path), fileName: path)
+            } catch {
+                SettingsOptions.exitWithConfigurationError(error)
+            }
+        }
+        let logger = LoggingBootstrap.logger("lookout.worker")
+        let redisConfiguration = settings.redisConfiguration()
+        let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
+        let redis = RedisClient(configuration: redisConfiguration, logger: logger)
+        let notifier = NotificationPublisher(redis: redis, keys: settings.keys)
+        let store = PostgresPresenceStore(client: postgres)
+        let nvrs = PostgresNVRRepository(client: postgres)
+        let host = ProcessInfo.processInfo.hostName
+        var services: [any Service] = [redis, postgres]
+        for file in files {
+            switch file {
+            case .presence(let options):
+                for index in 0..<options.concurrency {
+                    // A blocking XREADGROUP holds its connection: each consumer has its own client.
+                    let consumerRedis = RedisClient(configuration: redisConfiguration, logger: logger)
+                    services.insert(consumerRedis, at: 0)
+                    services.append(
+                        PresenceWorker(
+                            options: options, keys: settings.keys, redis: consumerRedis, store: store, nvrs: nvrs, notifier: notifier,
+                            consumer: "\(host)-\(getpid())-\(index)-\(UUID().uuidString.prefix(8))", logger: logger))
+                }
+            case .sweeper(let options):
+                services.append(
+                    PresenceSweeper(
+                        options: options, keys: settings.keys, heartbeatInterval: settings.heartbeatInterval, flapGrace: settings.flapGrace,
+                        redis: redis, store: store, notifier: notifier, logger: logger))
+            }
+        }
+        try await RoleRunner.run(services, logger: logger)
+    }
+}

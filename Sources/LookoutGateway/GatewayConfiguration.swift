@@ -1,0 +1,44 @@
+public import Foundation
+public import LookoutCore
+
+/// What one gateway process runs with.
+public struct GatewayConfiguration: Sendable {
+    /// This process's boot id: new at every start, never reused. Also the gateway's id.
+    public var gatewayID: String
+    public var host: String
+    public var port: Int
+    public var keys: RedisKeys
+    public var heartbeatInterval: Duration
+    /// A socket silent this long is closed (1.5 heartbeat intervals).
+    public var silenceLimit: Duration
+    public var authTimeout: Duration
+    public var maxMessageSize: Int
+    public var allowHostnameOnlyAuth: Bool
+    /// Invalid messages in a row before the connection is closed.
+    public var maxConsecutiveErrors: Int
+    /// Notifications queued for one dashboard before it counts as too slow.
+    public var dashboardQueueLimit: Int
+    /// Presence stream bound (`XADD … MAXLEN ~`).
+    public var presenceStreamMaxLength: Int
+    /// How often liveness is flushed to Redis and the gateway's own key refreshed.
+    public var flushInterval: Duration
+
+    public init(settings: LookoutSettings, gatewayID: String = "gw-" + UUID().uuidString.lowercased().prefix(13)) {
+        self.gatewayID = gatewayID
+        host = settings.httpHost
+        port = settings.httpPort
+        keys = settings.keys
+        heartbeatInterval = settings.heartbeatInterval
+        silenceLimit = settings.heartbeatInterval * 1.5
+        authTimeout = .seconds(10)
+        maxMessageSize = settings.wsMaxMessageSize
+        allowHostnameOnlyAuth = settings.allowHostnameOnlyAuth
+        maxConsecutiveErrors = 10
+        dashboardQueueLimit = 10_000
+        presenceStreamMaxLength = 1_000_000
+        flushInterval = .seconds(1)
+    }
+
+    /// Seconds, as announced to agents in `auth_ok`.
+    var heartbeatSeconds: Int { Int(heartbeatInterval.components.seconds) }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LookoutCore
+import Synchronization
+
+/// One authenticated NVR connection on this gateway.
+final class NVRSession: Sendable {
+    let hostname: String
+    let sessionID: String
+    /// The connection version; a re-announce after Redis lost its data takes a new one.
+    let version: Atomic<Int64>
+    /// Unix ms of the last message from the agent.
+    let lastSeen: Atomic<Int64>
+    /// Why the gateway closed it, if it did; otherwise the agent closed it.
+    private let closeState = Mutex<CloseCode?>(nil)
+    private let disconnectPublished = Atomic(false)
+    private let closer: @Sendable (CloseCode) async -> Void
+
+    init(hostname: String, sessionID: String, version: Int64, now: Int64, closer: @escaping @Sendable (CloseCode) async -> Void) {
+        self.hostname = hostname
+        self.sessionID = sessionID
+        self.version = Atomic(version)
+        self.lastSeen = Atomic(now)
+        self.closer = closer
+    }
+
+    /// Closes the socket with `code` (once; later calls do nothing).
+    func close(_ code: CloseCode) async {
+        let first = closeState.withLock { state in
+            guard state == nil else { return false }
+            state = code
+            return true
+        }
+        if first { await closer(code) }
+    }
+
+    var closedBy: CloseCode? { closeState.withLock { $0 } }
+
+    var currentVersion: Int64 { version.load(ordering: .relaxed) }
+
+    /// True once: the `disconnected` event is published by whoever ends the session first
+    /// (the watchdog right when it closes a silent socket, or the handler when the socket ends).
+    func claimDisconnect() -> Bool {
+        !disconnectPublished.exchange(true, ordering: .relaxed)
+    }
+
+    /// The `reason` of the `disconnected` event this session ends with.
+    var disconnectReason: String {
+        switch closedBy {
+        case nil: "closed"
+        case .replaced: "replaced"
+        case .heartbeatTimeout: "silent"
+        case .goingAway: "shutdown"
+        case .tokenRevoked: "revoked"
+        case .some: "error"
+        }
+    }
+}

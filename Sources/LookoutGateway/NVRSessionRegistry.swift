@@ -1,0 +1,50 @@
+import Synchronization
+
+/// The NVR sessions this gateway holds, by hostname, and which ones sent a heartbeat since
+/// the last liveness flush. A Mutex, not an actor: a heartbeat is one dictionary update and
+/// must stay cheap at 20,000 connections.
+final class NVRSessionRegistry: Sendable {
+    private struct State {
+        var sessions: [String: NVRSession] = [:]
+        var seen: [String: Int64] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds a session; returns the one it replaces (the same NVR connected twice), to be closed.
+    func register(_ session: NVRSession) -> NVRSession? {
+        state.withLock { state in
+            let previous = state.sessions[session.hostname]
+            state.sessions[session.hostname] = session
+            state.seen[session.hostname] = session.lastSeen.load(ordering: .relaxed)
+            return previous
+        }
+    }
+
+    /// Removes the session unless a newer one for the same NVR took its place.
+    func unregister(_ session: NVRSession) {
+        state.withLock { state in
+            if state.sessions[session.hostname] === session { state.sessions[session.hostname] = nil }
+        }
+    }
+
+    func touch(_ session: NVRSession, at now: Int64) {
+        session.lastSeen.store(now, ordering: .relaxed)
+        state.withLock { $0.seen[session.hostname] = now }
+    }
+
+    /// The heartbeats since the last call: hostname → Unix ms.
+    func drainSeen() -> [String: Int64] {
+        state.withLock { state in
+            defer { state.seen.removeAll(keepingCapacity: true) }
+            return state.seen
+        }
+    }
+
+    func session(hostname: String) -> NVRSession? {
+        state.withLock { $0.sessions[hostname] }
+    }
+
+    var all: [NVRSession] { state.withLock { Array($0.sessions.values) } }
+    var count: Int { state.withLock { $0.sessions.count } }
+}

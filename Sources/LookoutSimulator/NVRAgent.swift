@@ -1,0 +1,97 @@
+import HummingbirdWSClient
+public import Logging
+import NIOWebSocket
+
+/// One simulated NVR agent: a WebSocket to the gateway's `/ws`, `auth`, then a heartbeat every
+/// interval, as docs/protocol.md describes. Each `run()` is one connection; reconnecting is
+/// the caller's business (`NVRFleet` does it).
+public struct NVRAgent: Sendable {
+    public let hostname: String
+    public let token: String?
+    public let gatewayURL: String
+    /// Replaces the interval `auth_ok` announces.
+    public let heartbeatInterval: Duration?
+    /// After `auth_ok`, send nothing but keep the socket open: a hung agent.
+    public let silent: Bool
+    /// Called for every `NVRAgentEvent`, e.g. each heartbeat round trip.
+    public let onEvent: (@Sendable (NVRAgentEvent) -> Void)?
+    /// How long a stopping agent waits for the gateway to answer its close frame.
+    public var closeTimeout: Duration = .seconds(5)
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - gatewayURL: `ws://host:port` (`/ws` is added when there is no path), `wss://…`, or
+    ///     `http(s)://…` which is mapped to `ws(s)`.
+    ///   - token: `nil` for hostname-only auth (the gateway must allow it).
+    ///   - heartbeatInterval: overrides the interval announced in `auth_ok`.
+    ///   - silent: stop talking after `auth_ok` (the gateway should close with 4005).
+    ///   - onEvent: receives connection events, including each heartbeat's round trip.
+    public init(
+        hostname: String,
+        token: String?,
+        gatewayURL: String,
+        logger: Logger,
+        heartbeatInterval: Duration? = nil,
+        silent: Bool = false,
+        onEvent: (@Sendable (NVRAgentEvent) -> Void)? = nil
+    ) {
+        self.hostname = hostname
+        self.token = token
+        self.gatewayURL = gatewayURL
+        self.heartbeatInterval = heartbeatInterval
+        self.silent = silent
+        self.onEvent = onEvent
+        var logger = logger
+        logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
+        self.logger = logger
+    }
+
+    /// Connects, authenticates, heartbeats, and returns when the socket closes, with the close
+    /// code and reason the gateway sent. Cancelling the task closes the socket cleanly (1000)
+    /// and returns the exit once the gateway answered; cancelling before the socket is open
+    /// throws `.cancelled`.
+    public func run() async throws(NVRAgentError) -> NVRAgentExit {
+        let url = try GatewayURL.webSocketURL(gatewayURL)
+        let stop = StopSignal()
+        let state = ConnectionState()
+        let connection = NVRAgentConnection(
+            hostname: hostname, token: token, heartbeatOverride: heartbeatInterval, silent: silent,
+            onEvent: onEvent, stop: stop, state: state, closeTimeout: closeTimeout, logger: logger
+        )
+        let configuration = WebSocketClientConfiguration(
+            maxFrameSize: NVRAgentConnection.maximumMessageSize,
+            closeTimeout: closeTimeout
+        )
+        let logger = self.logger
+        // Unstructured on purpose: cancelling the WebSocket client's task cuts the socket
+        // without a close frame, so cancellation is turned into the stop signal instead.
+        let task = Task {
+            try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+                await connection.handle(inbound: inbound, outbound: outbound)
+            }
+        }
+        let result = await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            if !stop.fire() { task.cancel() }
+        }
+        switch result {
+        case .success(let frame):
+            let exit = NVRAgentExit(
+                closeCode: frame.map { UInt16(webSocketErrorCode: $0.closeCode) },
+                reason: frame?.reason.flatMap { $0.isEmpty ? nil : $0 },
+                authenticated: state.session != nil,
+                session: state.session
+            )
+            logger.debug("Connection closed", metadata: ["lookout.ws.close": "\(exit)"])
+            return exit
+        case .failure(let error):
+            if state.opened {
+                logger.debug("Connection lost", metadata: ["lookout.error": "\(error)"])
+                return NVRAgentExit(closeCode: nil, reason: nil, authenticated: state.session != nil, session: state.session)
+            }
+            if stop.isRequested { throw .cancelled }
+            throw .connectionFailed(url: url, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+public import Logging
+public import LookoutCore
+public import LookoutRedis
+public import LookoutStore
+public import ServiceLifecycle
+
+/// Finds NVRs that PostgreSQL holds online but whose liveness expired: sockets that died
+/// without a close, gateways that crashed. For each it appends a `disconnected` event with the
+/// stored version to the presence stream, so the offline goes through the same fenced path as
+/// every other change: if the NVR reconnected meanwhile, its newer version wins. Several
+/// sweepers may run at once; duplicates change nothing.
+///
+/// It also copies liveness into `last_seen_at` in batches, and raises one alert per NVR that
+/// stays offline past the flap grace.
+public struct PresenceSweeper: Service {
+    let options: SweeperOptions
+    let keys: RedisKeys
+    let heartbeatInterval: Duration
+    let flapGrace: Duration
+    let redis: RedisClient
+    let store: PostgresPresenceStore
+    let notifier: NotificationPublisher
+    let logger: Logger
+
+    public init(
+        options: SweeperOptions, keys: RedisKeys, heartbeatInterval: Duration, flapGrace: Duration, redis: RedisClient,
+        store: PostgresPresenceStore, notifier: NotificationPublisher, logger: Logger
+    ) {
+        self.options = options
+        self.keys = keys
+        self.heartbeatInterval = heartbeatInterval
+        self.flapGrace = flapGrace
+        self.redis = redis
+        self.store = store
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    var expireAfterMillis: Int64 { Int64(Double(heartbeatInterval.components.seconds * 1000) * options.expireAfter) }
+
+    public func run() async throws {
+        logger.info("Presence sweeper started")
+        var state = SweepState()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await sweep(&state)
+            } catch {
+                logger.warning("Sweep failed; will retry", metadata: ["lookout.error": "\(error)"])
+            }
+            try? await Task.sleep(for: options.interval)
+        }
+    }
+
+    struct SweepState {
+        /// When the liveness set was first seen empty while NVRs were online.
+        var emptySince: Int64?
+        var lastSeenFlushedAt: Int64 = 0
+        var lastTrimAt: Int64 = 0
+    }
+
+    func sweep(_ state: inout SweepState) async throws {
+        let now = unixMillis()
+        try await expire(now: now, state: &state)
+        if now - state.lastSeenFlushedAt >= 5000 {
+            try await flushLastSeen(since: state.lastSeenFlushedAt - 2000)
+            state.lastSeenFlushedAt = now
+        }
+        let alerts = try await store.takeDueAlerts(grace: flapGrace)
+        if !alerts.isEmpty {
+            try await notifier.publish(
+                alerts.map { .alert(nvrID: $0.id, hostname: $0.hostname, message: "NVR offline", at: $0.offlineSince) })
+        }
+        if now - state.lastTrimAt >= 60_000 {
+            // Liveness of NVRs gone for an hour is no longer needed.
+            try await redis.send(RedisCommand("ZREMRANGEBYSCORE", [keys.liveness, "-inf", String(now - 3_600_000)]))
+            state.lastTrimAt = now
+        }
+    }
+
+    private func expire(now: Int64, state: inout SweepState) async throws {
+        let cutoff = now - expireAfterMillis
+        // A connection younger than the limit cannot have expired yet.
+        let candidates = try await store.onlineNVRs().filter { $0.statusChangedAt < cutoff }
+        guard !candidates.isEmpty else {
+            state.emptySince = nil
+            return
+        }
+        let replies = try await redis.pipelineChecked([
+            .zcard(keys.liveness), RedisCommand("ZMSCORE", [keys.liveness] + candidates.map(\.hostname)),
+        ])
+        if replies[0].int == 0 {
+            // Redis may have restarted empty: gateways re-announce within one heartbeat interval.
+            let since = state.emptySince ?? now
+            state.emptySince = since
+            if Double(now - since) < Double(heartbeatInterval.components.seconds * 1000) * options.startupGrace { return }
+        } else {
+            state.emptySince = nil
+        }
+        let scores = replies[1].array ?? []
+        var expired: [OnlineNVR] = []
+        for (index, nvr) in candidates.enumerated() {
+            let score = index < scores.count ? scores[index].double : nil
+            if score.map({ Int64($0) < cutoff }) ?? true { expired.append(nvr) }
+        }
+        guard !expired.isEmpty else { return }
+        let commands = expired.map { nvr in
+            RedisCommand.xadd(
+                keys.presenceStream, maxLength: 1_000_000,
+                fields: PresenceEvent(
+                    kind: .disconnected, hostname: nvr.hostname, version: nvr.version, sessionID: nvr.sessionID ?? "unknown",
+                    gatewayID: nvr.gatewayID ?? "sweeper", at: now, reason: "expired"
+                ).streamFields)
+        }
+        _ = try await redis.pipelineChecked(commands)
+        logger.info("Expired silent NVRs", metadata: ["lookout.nvr.hostnames": "\(expired.prefix(20).map(\.hostname))", "lookout.nvr.count": "\(expired.count)"])
+    }
+
+    private func flushLastSeen(since: Int64) async throws {
+        let seen = try await redis.zrangeByScore(keys.liveness, min: String(max(0, since)), max: "+inf")
+        guard !seen.isEmpty else { return }
+        try await store.recordLastSeen(seen.map { (hostname: $0.member, at: Int64($0.score)) })
+    }
+}

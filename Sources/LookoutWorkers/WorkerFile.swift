@@ -1,0 +1,91 @@
+public import LookoutCore
+import Yams
+
+/// One `workers/NAME.yml`: which worker to run and its tuning. Unknown keys and bad values are
+/// configuration errors naming the file and the key, so a typo cannot silently fall back to a default.
+public enum WorkerFile: Sendable, Equatable {
+    case presence(PresenceWorkerOptions)
+    case sweeper(SweeperOptions)
+
+    public static func parse(_ yaml: String, fileName: String) throws(ConfigurationError) -> WorkerFile {
+        let map: [String: Any]
+        do {
+            guard let loaded = try Yams.load(yaml: yaml) as? [String: Any] else {
+                throw ConfigurationError(setting: fileName, problem: "must be a YAML mapping")
+            }
+            map = loaded
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(setting: fileName, problem: "is not valid YAML: \(error)")
+        }
+        var reader = Reader(map: map, fileName: fileName)
+        let kind = try reader.string("kind", default: nil)
+        let file: WorkerFile
+        switch kind {
+        case "presence":
+            var options = PresenceWorkerOptions()
+            options.stream = try reader.string("stream", default: options.stream)
+            options.group = try reader.string("group", default: options.group)
+            options.concurrency = try reader.int("concurrency", default: options.concurrency, in: 1...64)
+            options.batchSize = try reader.int("batchSize", default: options.batchSize, in: 1...100_000)
+            options.block = try reader.duration("block", default: options.block)
+            options.claimIdle = try reader.duration("claimIdle", default: options.claimIdle)
+            options.maxDeliveries = try reader.int("maxDeliveries", default: options.maxDeliveries, in: 1...1000)
+            options.maxLength = try reader.int("maxLength", default: options.maxLength, in: 1000...1_000_000_000)
+            file = .presence(options)
+        case "sweeper":
+            var options = SweeperOptions()
+            options.interval = try reader.duration("interval", default: options.interval)
+            options.expireAfter = try reader.double("expireAfter", default: options.expireAfter)
+            options.startupGrace = try reader.double("startupGrace", default: options.startupGrace)
+            file = .sweeper(options)
+        case "renewal", "mediamtx-sync", "snapshot":
+            throw ConfigurationError(setting: fileName, problem: "worker kind '\(kind)' is not built yet (permanent streams issue)")
+        default:
+            throw ConfigurationError(setting: fileName, problem: "unknown worker kind '\(kind)'")
+        }
+        if let unknown = reader.unread.first { throw ConfigurationError(setting: fileName, problem: "unknown key '\(unknown)' for kind \(kind)") }
+        return file
+    }
+
+    private struct Reader {
+        let map: [String: Any]
+        let fileName: String
+        var read: Set<String> = []
+
+        var unread: [String] { map.keys.filter { !read.contains($0) }.sorted() }
+
+        mutating func string(_ key: String, default fallback: String?) throws(ConfigurationError) -> String {
+            read.insert(key)
+            guard let value = map[key] else {
+                guard let fallback else { throw ConfigurationError(setting: fileName, problem: "'\(key)' is required") }
+                return fallback
+            }
+            return "\(value)"
+        }
+
+        mutating func int(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            let text = try string(key, default: String(fallback))
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigurationError(setting: fileName, problem: "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+
+        mutating func double(_ key: String, default fallback: Double) throws(ConfigurationError) -> Double {
+            let text = try string(key, default: String(fallback))
+            guard let value = Double(text), value > 0 else { throw ConfigurationError(setting: fileName, problem: "'\(key)' must be a positive number, got '\(text)'") }
+            return value
+        }
+
+        mutating func duration(_ key: String, default fallback: Duration) throws(ConfigurationError) -> Duration {
+            read.insert(key)
+            guard let value = map[key] else { return fallback }
+            guard let duration = DurationText.parse("\(value)") else {
+                throw ConfigurationError(setting: fileName, problem: "'\(key)' must be a duration like 500ms, 2s, 30m, got '\(value)'")
+            }
+            return duration
+        }
+    }
+}
