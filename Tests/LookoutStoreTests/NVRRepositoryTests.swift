@@ -40,10 +40,12 @@ struct NVRRepositoryTests {
             #expect(try await client.scalar("SELECT count(*)::bigint FROM cameras", as: Int.self) == 1)
 
             // Another hostname whose paths would collide: the transaction rolls back the NVR too.
+            _ = try await repository.create(hostname: "nvr_1", name: "B", cameraCount: 1)
             let pathError = try await #require(throws: StoreError.self) {
                 try await repository.create(hostname: "nvr:1", name: "C", cameraCount: 1)
             }
             #expect(pathError.code == .duplicate)
+            #expect(pathError.field == "mediamtx_path")
             #expect(try await repository.credentials(hostname: "nvr:1") == nil)
             _ = try await repository.create(hostname: "nvr-2", name: "No cameras", cameraCount: 0)
         }
