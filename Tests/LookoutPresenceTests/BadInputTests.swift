@@ -1,0 +1,100 @@
+import Foundation
+import LookoutTestSupport
+import Testing
+
+/// Every bad input of docs/protocol.md gets its documented answer, while a healthy NVR on the
+/// same gateway keeps its session.
+@Suite(.serialized) struct BadInputTests {
+    @Test func everyBadInputGetsItsDocumentedAnswer() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        defer { Task { await system.shutdown() } }
+        let healthyToken = try await system.addNVR("nvr-healthy")
+        let token = try await system.addNVR("nvr-x")
+        let key = try await system.addAPIKey()
+        let (_, port) = try await system.startGateway()
+        try await system.startWorker()
+        let (healthy, healthySession) = await connectNVR(port: port, hostname: "nvr-healthy", token: healthyToken)
+        #expect(try await waitForRow(system, "nvr-healthy", "online|1"))
+
+        // Not JSON, a field of the wrong type, an unknown type: an error message, the socket stays.
+        let socket = TestSocket(port: port)
+        socket.send("{not json")
+        #expect(await socket.receiveJSON()?["code"] as? String == "invalid_json")
+        socket.send(#"{"type":"auth","hostname":42}"#)
+        #expect(await socket.receiveJSON()?["code"] as? String == "invalid_message")
+        socket.send(#"{"type":"reboot"}"#)
+        let unknown = await socket.receiveJSON()
+        #expect(unknown?["code"] as? String == "unknown_type")
+        #expect(unknown?["message"] as? String == "unknown message type 'reboot'")
+        // It can still authenticate afterwards.
+        socket.send(json: ["type": "auth", "hostname": "nvr-x", "token": token])
+        #expect(await socket.receiveJSON()?["type"] as? String == "auth_ok")
+        // A second auth is a protocol violation.
+        socket.send(json: ["type": "auth", "hostname": "nvr-x", "token": token])
+        #expect(await socket.closeCode() == 4000)
+
+        try await expectClose(port: port, 4003, "heartbeat before auth") { $0.send(json: ["type": "heartbeat"]) }
+        try await expectClose(port: port, 4001, "unknown hostname") { $0.send(json: ["type": "auth", "hostname": "nobody", "token": "x"]) }
+        try await expectClose(port: port, 4001, "wrong token") { $0.send(json: ["type": "auth", "hostname": "nvr-x", "token": "nvr_wrong"]) }
+        try await expectClose(port: port, 4001, "no token") { $0.send(json: ["type": "auth", "hostname": "nvr-x"]) }
+        try await expectClose(port: port, 4001, "wrong dashboard key") { $0.send(json: ["type": "dashboard", "token": "lk_wrong"]) }
+        try await expectClose(port: port, 1003, "binary frame") { $0.sendBinary([1, 2, 3]) }
+        try await expectClose(port: port, 1009, "message over 64 KiB") {
+            $0.send(#"{"type":"auth","hostname":"\#(String(repeating: "a", count: 70_000))"}"#)
+        }
+        try await expectClose(port: port, 4008, "ten errors in a row") { socket in
+            for _ in 0..<10 { socket.send("garbage") }
+        }
+        // An NVR that authenticates twice at once: the newer wins, the older is closed.
+        let (older, _) = await connectNVR(port: port, hostname: "nvr-x", token: token)
+        let (newer, _) = await connectNVR(port: port, hostname: "nvr-x", token: token)
+        #expect(await older.closeCode() == 4004)
+        newer.send(json: ["type": "heartbeat"])
+        #expect(await newer.receiveJSON()?["type"] as? String == "heartbeat_ack")
+        // A dashboard that talks gets an error and stays.
+        let (dashboard, _) = await connectDashboard(port: port, key: key)
+        dashboard.send(json: ["type": "heartbeat"])
+        // Notifications about nvr-x may come first.
+        var reply = await dashboard.receiveJSON()
+        while let message = reply, message["type"] as? String != "error" { reply = await dashboard.receiveJSON() }
+        #expect(reply?["code"] as? String == "unexpected_message")
+
+        // Through all of this the healthy NVR kept its session.
+        healthy.send(json: ["type": "heartbeat"])
+        #expect(await healthy.receiveJSON()?["type"] as? String == "heartbeat_ack")
+        let session = try await system.database.query("SELECT session_id || '|' || status FROM nvrs WHERE hostname = 'nvr-healthy'")
+        #expect(session == "\(healthySession ?? "")|online", "\(system.logs)")
+    }
+
+    @Test func hostnameOnlyAuthNeedsTheOptIn() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10, environment: ["LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH": "true"])
+        defer { Task { await system.shutdown() } }
+        _ = try await system.addNVR("nvr-with-token")
+        _ = try await system.database.query("INSERT INTO nvrs (hostname) VALUES ('legacy-nvr')")
+        let (_, port) = try await system.startGateway()
+        // A legacy NVR (no token stored) may connect by hostname alone, and is logged as such.
+        let (legacy, _) = await connectNVR(port: port, hostname: "legacy-nvr", token: nil)
+        legacy.send(json: ["type": "heartbeat"])
+        #expect(await legacy.receiveJSON()?["type"] as? String == "heartbeat_ack")
+        #expect(system.logs.contains("hostname only"))
+        // An NVR that has a token never accepts a connection without it.
+        try await expectClose(port: port, 4001, "token required") { $0.send(json: ["type": "auth", "hostname": "nvr-with-token"]) }
+    }
+
+    @Test func aConnectionThatNeverAuthenticatesIsClosed() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        defer { Task { await system.shutdown() } }
+        let (_, port) = try await system.startGateway()
+        let socket = TestSocket(port: port)
+        #expect(await socket.closeCode(within: .seconds(15)) == 4002)
+    }
+
+    private func expectClose(
+        port: Int, _ code: UInt16, _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ act: (TestSocket) -> Void
+    ) async throws {
+        let socket = TestSocket(port: port)
+        act(socket)
+        let closed = await socket.closeCode()
+        #expect(closed == code, "\(what): closed with \(String(describing: closed))", sourceLocation: sourceLocation)
+    }
+}
