@@ -17,8 +17,3 @@ struct RenewCommand: PendingCommand {
     static let configuration = CommandConfiguration(commandName: "renew", abstract: "Enqueue stream renewals: --camera ID or --all.")
     static let issue = "permanent streams issue"
 }
-
-struct SimulateCommand: PendingCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Simulated NVR fleets and the Hik-Connect cloud.")
-    static let issue = "NVR presence and permanent streams issues"
-}

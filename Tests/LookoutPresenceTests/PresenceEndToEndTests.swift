@@ -114,3 +114,31 @@ import Testing
         #expect(expired == "2")
     }
 }
+
+/// The simulator against the real gateway, as separate processes.
+@Suite(.serialized) struct SimulatorProcessTests {
+    @Test func aKilledAgentProcessGoesOffline() async throws {
+        let system = try await LookoutSystem.start()
+        defer { Task { await system.shutdown() } }
+        let tokenFile = NSTemporaryDirectory() + "\(system.prefix.dropLast())-tokens"
+        for index in 0..<5 {
+            let result = try await system.cli(["nvr", "add", "--hostname", "sim-\(index)", "--cameras", "1", "--token-file", tokenFile])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let (_, port) = try await system.startGateway()
+        try await system.startWorker()
+        let fleet = try LookoutProcess(
+            name: "fleet", arguments: ["simulate", "nvrs", "--count", "5", "--gateway", "ws://127.0.0.1:\(port)/ws", "--token-file", tokenFile],
+            environment: system.environment)
+        let allOnline = try await eventually(timeout: .seconds(10)) {
+            try await system.database.query("SELECT count(*) FROM nvrs WHERE status = 'online'") == "5"
+        }
+        #expect(allOnline, "\(system.logs)\n\(fleet.log)")
+        await fleet.kill()
+        let allOffline = try await eventually(timeout: .seconds(5)) {
+            try await system.database.query("SELECT count(*) FROM nvrs WHERE status = 'offline'") == "5"
+        }
+        #expect(allOffline, "\(system.logs)")
+        #expect(try await system.database.query("SELECT count(*) FROM cameras WHERE status_reason = 'nvr_offline'") == "5")
+    }
+}
