@@ -1,9 +1,8 @@
 # The two commands: `make dev` runs the system locally, `make test` passes the tests.
 .PHONY: dev test build services services-stop migrate clean-data
 
-dev: services build migrate
-	@echo "Lookout is set up: Redis and PostgreSQL running, schema migrated."
-	@echo "The gateway, workers and simulators arrive with the presence and streams issues."
+dev:
+	scripts/dev.sh
 
 test:
 	scripts/test.sh
