@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func rolesNotBuiltYetSaySoAndFail() async throws {
-        let result = try await ChildProcess.lookout(["simulate"])
+        let result = try await ChildProcess.lookout(["renew"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not built yet"))
     }
