@@ -67,22 +67,51 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hik-Connect for Teams OpenAPI client: shared token, shared 5 req/s limit, circuit breaker.
         .target(
             name: "LookoutHikConnect",
             dependencies: [
-                "LookoutCore",
+                "LookoutCore", "LookoutRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The Hik-Connect cloud as an HTTP server, for demos, tests and load (`lookout simulate hik-cloud`).
+        .target(
+            name: "LookoutHikSimulator",
+            dependencies: [
+                "LookoutCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MediaMTX: render and write mediamtx.yml, drive the Control API, the single-writer sync.
         .target(
             name: "LookoutMediaMTX",
             dependencies: [
-                "LookoutCore",
+                "LookoutCore", "LookoutRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A MediaMTX Control API double that follows the contract (`lookout simulate mediamtx`).
+        .target(
+            name: "LookoutMediaMTXSimulator",
+            dependencies: [
+                "LookoutCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,6 +151,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutGateway", "LookoutWorkers", "LookoutSimulator",
+                "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,6 +182,25 @@ let package = Package(
             name: "LookoutPresenceTests",
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutSimulator", "LookoutTestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookoutHikConnectTests",
+            dependencies: ["LookoutHikConnect", "LookoutHikSimulator", "LookoutRedis", "LookoutTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookoutMediaMTXTests",
+            dependencies: ["LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutRedis", "LookoutTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookoutAPITests",
+            dependencies: [
+                "LookoutGateway", "LookoutStore", "LookoutRedis", "LookoutTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
