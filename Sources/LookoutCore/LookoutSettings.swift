@@ -13,6 +13,14 @@ public struct LookoutSettings: Sendable {
     public var allowHostnameOnlyAuth: Bool
     public var wsMaxMessageSize: Int
     public var flapGrace: Duration
+    /// MediaMTX's HLS address as browsers reach it, without a trailing `/`.
+    public var hlsBaseURL: String
+    /// Origins allowed to call the HTTP API from a browser (`*`: any); empty: none.
+    public var corsOrigins: [String]
+    public var apiMaxBodySize: Int
+    /// Failed API-key attempts per client address per minute before 429.
+    public var authFailureLimit: Int
+    public var hlsScriptURL: String
     public var logLevel: Logger.Level
 
     /// Reads every setting; `required` names the ones this command cannot run without.
@@ -29,10 +37,36 @@ public struct LookoutSettings: Sendable {
         allowHostnameOnlyAuth = try source.boolean(.allowHostnameOnlyAuth)
         wsMaxMessageSize = try source.integer(.wsMaxMessageSize, in: 1024...(16 << 20))
         flapGrace = .seconds(try source.integer(.flapGrace, in: 0...86_400))
+        hlsBaseURL = try Self.httpURL(source, .hlsBaseURL)
+        corsOrigins = try Self.origins(source, .corsOrigins)
+        apiMaxBodySize = try source.integer(.apiMaxBodySize, in: 1024...(64 << 20))
+        authFailureLimit = try source.integer(.authFailureLimit, in: 1...100_000)
+        hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError(setting: Setting.logLevel.environmentName, problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
         }
         logLevel = parsed
+    }
+
+    /// An `http(s)://` URL, without a trailing `/`.
+    static func httpURL(_ source: SettingsSource, _ setting: Setting) throws(ConfigurationError) -> String {
+        let text = try source.required(setting)
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(where: \.isWhitespace) else {
+            throw ConfigurationError(setting: setting.environmentName, problem: "must be an http:// or https:// URL, got '\(text)'")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// `*`, or a comma-separated list of `scheme://host[:port]` origins.
+    static func origins(_ source: SettingsSource, _ setting: Setting) throws(ConfigurationError) -> [String] {
+        let items = (source.value(setting) ?? "").split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
+        for item in items where item != "*" {
+            let rest = item.drop { $0 != ":" }
+            guard item.hasPrefix("http://") || item.hasPrefix("https://"), rest.count > 3, !rest.dropFirst(3).contains("/") else {
+                throw ConfigurationError(setting: setting.environmentName, problem: "must list origins like https://host[:port] or *, got '\(item)'")
+            }
+        }
+        return items
     }
 }

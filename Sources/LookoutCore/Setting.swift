@@ -42,12 +42,28 @@ extension Setting {
     public static let flapGrace = Setting(
         "LOOKOUT_FLAP_GRACE", yaml: "presence.flapGrace", default: "30",
         "Seconds an NVR must stay offline before it raises an alert (shorter flaps are only recorded)")
+    public static let hlsBaseURL = Setting(
+        "LOOKOUT_HLS_BASE_URL", yaml: "http.hlsBaseUrl", default: "http://127.0.0.1:8888",
+        "MediaMTX's HLS address as browsers reach it; a camera plays at `<base>/<mediamtx_path>/index.m3u8`")
+    public static let corsOrigins = Setting(
+        "LOOKOUT_CORS_ORIGINS", yaml: "http.corsOrigins", default: "",
+        "Comma-separated origins (`https://ops.example.com`) whose pages may call the HTTP API; `*` for any; empty: none")
+    public static let apiMaxBodySize = Setting(
+        "LOOKOUT_API_MAX_BODY", yaml: "http.maxBodySize", default: "65536",
+        "Largest HTTP request body in bytes; a larger one gets 413")
+    public static let authFailureLimit = Setting(
+        "LOOKOUT_AUTH_FAILURE_LIMIT", yaml: "http.authFailureLimit", default: "10",
+        "Failed API-key attempts a client address may make per minute; then it gets 429 with Retry-After")
+    public static let hlsScriptURL = Setting(
+        "LOOKOUT_HLS_JS_URL", yaml: "http.hlsJsUrl", default: "https://cdn.jsdelivr.net/npm/hls.js@1.5.20/dist/hls.min.js",
+        "Where the dashboard page loads hls.js from (its origin is allowed in the page's CSP)")
     public static let logLevel = Setting(
         "LOG_LEVEL", yaml: "log.level", default: "info", "trace, debug, info, notice, warning, error or critical")
 
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
-        .allowHostnameOnlyAuth, .wsMaxMessageSize, .flapGrace, .logLevel,
+        .allowHostnameOnlyAuth, .wsMaxMessageSize, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
+        .hlsScriptURL, .logLevel,
     ]
 }

@@ -4,6 +4,7 @@ public enum LookoutSchema {
     public static let migrations: [Migration] = [
         .v001Initial,
         .v002Alerts,
+        .v003Streams,
     ]
 
     /// The schema version a fully migrated database has.

@@ -1,0 +1,29 @@
+public import LookoutStore
+
+/// Where renewals get fresh stream URLs: Hik-Connect in production, a twin in unit tests.
+public protocol LiveAddressProvider: Sendable {
+    /// A new URL for the camera, valid for about `lifetime`; `expiresAt` in Unix ms.
+    func liveAddress(for target: RenewalTarget, lifetime: Duration) async throws(RenewalFailure) -> (url: String, expiresAt: Int64)
+}
+
+/// Why a renewal attempt failed, as the worker acts on it.
+public struct RenewalFailure: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The device is offline: a camera state, retried later at a calm pace.
+        case deviceOffline
+        /// Worth retrying with backoff (5xx, timeouts, rate limits, a breaker that is open).
+        case retryable
+        /// Retrying cannot help (not found, encrypted, bad credentials, no resource id).
+        case permanent
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

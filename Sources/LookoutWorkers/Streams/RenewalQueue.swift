@@ -1,0 +1,155 @@
+import Foundation
+public import LookoutCore
+public import LookoutRedis
+
+/// Delayed renewal jobs in Redis: at most one per camera, due at a time, leased while it runs.
+///
+/// - `renewals` (sorted set): camera id → due time (Unix ms). One member per camera, so a camera
+///   can never have two pending jobs; `schedule(… pullEarlierOnly:)` uses `ZADD LT`, so a manual
+///   enqueue pulls a job earlier and never duplicates or postpones it.
+/// - `renewals:running` (sorted set): camera id → lease expiry. `claim` moves due jobs there
+///   atomically (one Lua call), so two workers never get the same job; a worker renews its lease
+///   while it works; `reapExpiredLeases` puts jobs whose worker died back as due now.
+/// - `renewals:lease:{id}` holds the claim's token: a worker whose lease was lost cannot finish
+///   (or reschedule) a job another worker has taken since.
+/// - `renewals:dead` (sorted set): camera id → when it gave up; the error is in PostgreSQL.
+public struct RenewalQueue: Sendable {
+    let redis: RedisClient
+    let keys: RedisKeys
+
+    public init(redis: RedisClient, keys: RedisKeys) {
+        self.redis = redis
+        self.keys = keys
+    }
+
+    var running: String { keys.renewals + ":running" }
+    func leaseKey(_ cameraID: Int64) -> String { keys.renewals + ":lease:" + String(cameraID) }
+
+    /// A job a worker holds: which camera, when it was due, and the claim's token.
+    public struct Claim: Sendable, Hashable {
+        public let cameraID: Int64
+        public let dueAt: Int64
+        public let token: String
+    }
+
+    /// Schedules the camera's job at `dueAt` (Unix ms). With `pullEarlierOnly`, an existing job
+    /// only moves earlier (manual enqueue); otherwise it is set (after a renewal). A camera
+    /// whose job is running is left alone: its worker schedules the next one.
+    @discardableResult
+    public func schedule(cameraID: Int64, dueAt: Int64, pullEarlierOnly: Bool = false) async throws(RedisError) -> Bool {
+        let reply = try await redis.eval(
+            Self.scheduleScript, keys: [keys.renewals, running, keys.renewalsDead],
+            arguments: [String(cameraID), String(dueAt), pullEarlierOnly ? "LT" : "SET"])
+        return reply.int == 1
+    }
+
+    static let scheduleScript = RedisScript(
+        """
+        if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+        redis.call('ZREM', KEYS[3], ARGV[1])
+        if ARGV[3] == 'LT' then
+            redis.call('ZADD', KEYS[1], 'LT', ARGV[2], ARGV[1])
+        else
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        end
+        return 1
+        """)
+
+    /// Moves up to `limit` due jobs into `running` with a lease, atomically.
+    public func claim(now: Int64, lease: Duration, limit: Int) async throws(RedisError) -> [Claim] {
+        let token = UUID().uuidString.lowercased()
+        let leaseMillis: Int64 = lease.inMilliseconds
+        let leaseEnd: Int64 = now + leaseMillis
+        let arguments: [String] = [String(now), String(leaseEnd), String(limit), token, keys.renewals + ":lease:", String(leaseMillis)]
+        let reply = try await redis.eval(Self.claimScript, keys: [keys.renewals, running], arguments: arguments)
+        let flat = reply.array ?? []
+        return stride(from: 0, to: flat.count - 1, by: 2).compactMap { index in
+            guard let id = flat[index].string.flatMap({ Int64($0) }), let due = flat[index + 1].string.flatMap({ Double($0) }) else { return nil }
+            return Claim(cameraID: id, dueAt: Int64(due), token: token)
+        }
+    }
+
+    static let claimScript = RedisScript(
+        """
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+        for i = 1, #due, 2 do
+            redis.call('ZREM', KEYS[1], due[i])
+            redis.call('ZADD', KEYS[2], ARGV[2], due[i])
+            redis.call('SET', ARGV[5] .. due[i], ARGV[4], 'PX', tonumber(ARGV[6]) * 4)
+        end
+        return due
+        """)
+
+    /// Extends the lease; false when it was lost (reaped and maybe taken by another worker).
+    public func renewLease(_ claim: Claim, now: Int64, lease: Duration) async throws(RedisError) -> Bool {
+        let leaseMillis: Int64 = lease.inMilliseconds
+        let leaseEnd: Int64 = now + leaseMillis
+        let arguments: [String] = [String(claim.cameraID), String(leaseEnd), claim.token, String(leaseMillis * 4)]
+        let reply = try await redis.eval(Self.renewScript, keys: [running, leaseKey(claim.cameraID)], arguments: arguments)
+        return reply.int == 1
+    }
+
+    static let renewScript = RedisScript(
+        """
+        if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 0 end
+        redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        return 1
+        """)
+
+    /// Ends the job: schedules the next one at `nextDueAt`, or moves it to the dead set when nil.
+    /// Does nothing (returns false) when the claim is no longer this worker's.
+    @discardableResult
+    public func finish(_ claim: Claim, nextDueAt: Int64?, now: Int64) async throws(RedisError) -> Bool {
+        let reply = try await redis.eval(
+            Self.finishScript, keys: [running, leaseKey(claim.cameraID), keys.renewals, keys.renewalsDead],
+            arguments: [String(claim.cameraID), claim.token, nextDueAt.map(String.init) ?? "", String(now)])
+        return reply.int == 1
+    }
+
+    static let finishScript = RedisScript(
+        """
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('DEL', KEYS[2])
+        if ARGV[3] == '' then
+            redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+        else
+            redis.call('ZADD', KEYS[3], 'LT', ARGV[3], ARGV[1])
+        end
+        return 1
+        """)
+
+    /// Jobs whose worker stopped renewing its lease go back to `renewals`, due now.
+    public func reapExpiredLeases(now: Int64) async throws(RedisError) -> Int {
+        let reply = try await redis.eval(Self.reapScript, keys: [running, keys.renewals], arguments: [String(now)])
+        return reply.int ?? 0
+    }
+
+    static let reapScript = RedisScript(
+        """
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        for _, id in ipairs(expired) do
+            redis.call('ZREM', KEYS[1], id)
+            redis.call('ZADD', KEYS[2], 'LT', ARGV[1], id)
+        end
+        return #expired
+        """)
+
+    /// The next due time, to sleep until it (nil when nothing is scheduled).
+    public func nextDueAt() async throws(RedisError) -> Int64? {
+        let first = try await redis.send(RedisCommand("ZRANGE", [keys.renewals, "0", "0", "WITHSCORES"])).array ?? []
+        return first.count == 2 ? first[1].double.map { Int64($0) } : nil
+    }
+
+    /// Camera ids in the dead set with when they gave up.
+    public func dead() async throws(RedisError) -> [(cameraID: Int64, at: Int64)] {
+        try await redis.zrangeByScore(keys.renewalsDead, min: "-inf", max: "+inf").compactMap { member, score in
+            Int64(member).map { ($0, Int64(score)) }
+        }
+    }
+
+    public func dueAt(cameraID: Int64) async throws(RedisError) -> Int64? {
+        try await redis.zscore(keys.renewals, String(cameraID)).map { Int64($0) }
+    }
+}
