@@ -147,11 +147,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `lookout bench …`: load generators and measurements, run by hand (docs/benchmarks.md).
+        .target(
+            name: "LookoutBench",
+            dependencies: [
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutSimulator",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LookoutCLI",
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutGateway", "LookoutWorkers", "LookoutSimulator",
-                "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator",
+                "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

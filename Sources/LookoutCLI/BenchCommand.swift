@@ -1,10 +1,67 @@
 import ArgumentParser
+import LookoutBench
+import LookoutCore
 
 /// `lookout bench …`: load benchmarks, run by hand; results go to docs/benchmarks.md.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Load benchmarks (results: docs/benchmarks.md).",
-        subcommands: [RedisPipelineBench.self]
+        abstract: "Load benchmarks (results: docs/benchmarks.md). Use a release build: swift build -c release.",
+        subcommands: [GatewayBenchCommand.self, PresenceBenchCommand.self, WorkerBenchCommand.self, RedisPipelineBench.self]
     )
+}
+
+struct GatewayBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway", abstract: "N NVR connections against one gateway process: connect rate, RSS, CPU, heartbeat RTT, reconnect storm.")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(help: "NVR connections.") var nvrs = 20_000
+    @Option(help: "Loopback addresses to spread connections over (each has its own ephemeral-port range).") var addresses = 4
+    @Option(help: "Seconds over which agents connect.") var connectSeconds = 10.0
+    @Option(help: "Seconds of steady state measured.") var steadySeconds = 20.0
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        try await GatewayBench(
+            nvrs: nvrs, addresses: addresses, connectSeconds: connectSeconds, steadySeconds: steadySeconds, redisURL: settings.redisURL!,
+            databaseURL: settings.databaseURL!, logger: LoggingBootstrap.logger("lookout.bench")
+        ).run()
+    }
+}
+
+struct PresenceBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presence", abstract: "Connect/disconnect events at R/s through the whole pipeline to a dashboard: latency p50/p99/max.")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(help: "Events per second (half connects, half disconnects).") var rate = 2000
+    @Option(help: "Seconds of load.") var seconds = 20
+    @Option(help: "Agents that go silent after authenticating (offline-detection latency).") var silent = 20
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        try await PresenceBench(
+            rate: rate, seconds: seconds, silentAgents: silent, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
+            logger: LoggingBootstrap.logger("lookout.bench")
+        ).run()
+    }
+}
+
+struct WorkerBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Preloaded presence changes drained by the presence worker, next to pgbench and redis-benchmark ceilings.")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(help: "State changes preloaded into the stream.") var events = 200_000
+    @Option(help: "NVRs they are spread over.") var nvrs = 10_000
+    @Option(help: "Worker batch size.") var batchSize = 500
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        try await WorkerBench(
+            events: events, nvrs: nvrs, batchSize: batchSize, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
+            logger: LoggingBootstrap.logger("lookout.bench")
+        ).run()
+    }
 }

@@ -13,6 +13,8 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        // Every NVR is a socket: the default 1,024 (or 20,000) open files is far too few.
+        FileLimit.raise()
         let configuration = GatewayConfiguration(settings: settings)
         let logger = {
             var logger = LoggingBootstrap.logger("lookout.gateway")
@@ -21,7 +23,8 @@ struct GatewayCommand: AsyncParsableCommand {
         }()
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
         let services = Gateway.services(
-            configuration: configuration, redisConfiguration: settings.redisConfiguration(), postgres: postgres, logger: logger
+            configuration: configuration, api: APIConfiguration(settings: settings), redisConfiguration: settings.redisConfiguration(),
+            postgres: postgres, logger: logger
         ) { port in
             logger.info("Gateway listening", metadata: ["lookout.http.address": "\(configuration.host):\(port)"])
         }

@@ -18,6 +18,7 @@ public struct PostgresDiscoveryStore: Sendable {
     public func upsert(_ cameras: [DiscoveredCamera]) async throws(StoreError) -> DiscoveryCounts {
         var counts = DiscoveryCounts()
         counts.found = cameras.count
+        counts.devices = Array(Set(cameras.map(\.deviceSerial))).sorted()
         for camera in cameras {
             guard !camera.resourceID.isEmpty, camera.channelNo > 0 else {
                 counts.skipped[camera.resourceID] = "missing resource id or channel number"

@@ -129,17 +129,31 @@ public struct PostgresRenewalStore: Sendable {
     }
 
     /// Last errors of cameras whose renewal gave up.
-    public func failures() async throws(StoreError) -> [(cameraID: Int64, name: String, error: String?, failedAt: Int64?)] {
+    public func failures() async throws(StoreError) -> [(cameraID: Int64, attempts: Int, error: String?, failedAt: Int64?)] {
         let logger = logger
         return try await client.store("loading failed renewals") { client in
-            var result: [(Int64, String, String?, Int64?)] = []
+            var result: [(Int64, Int, String?, Int64?)] = []
             let rows = try await client.query(
                 """
-                SELECT c.id, c.name, c.renewal_last_error,
+                SELECT c.id, c.renewal_attempts, c.renewal_last_error,
                        (SELECT (extract(epoch FROM max(r.finished_at)) * 1000)::bigint FROM renewals r WHERE r.camera_id = c.id)
                 FROM cameras c WHERE c.renewal_state = 'failed' ORDER BY c.id
                 """, logger: logger)
-            for try await row in rows.decode((Int64, String, String?, Int64?).self) { result.append(row) }
+            for try await row in rows.decode((Int64, Int, String?, Int64?).self) { result.append(row) }
+            return result
+        }
+    }
+}
+
+extension PostgresRenewalStore {
+    /// For each id that exists: whether it can be renewed (enabled, with a Hik-Connect resource).
+    public func renewable(ids: [Int64]) async throws(StoreError) -> [Int64: Bool] {
+        let logger = logger
+        return try await client.store("checking cameras to renew") { client in
+            var result: [Int64: Bool] = [:]
+            let rows = try await client.query(
+                "SELECT id, enabled AND hik_resource_id IS NOT NULL FROM cameras WHERE id = ANY(\(ids))", logger: logger)
+            for try await (id, renewable) in rows.decode((Int64, Bool).self) { result[id] = renewable }
             return result
         }
     }

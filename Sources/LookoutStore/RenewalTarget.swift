@@ -37,6 +37,8 @@ public struct DiscoveryCounts: Sendable, Hashable, Codable {
     public var skipped: [String: String] = [:]
     /// Ids of the cameras created (their first renewal is due now).
     public var createdIDs: [Int64] = []
+    /// Device serials seen.
+    public var devices: [String] = []
 
     public init() {}
 }

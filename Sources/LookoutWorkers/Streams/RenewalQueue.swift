@@ -32,27 +32,39 @@ public struct RenewalQueue: Sendable {
         public let token: String
     }
 
+    /// What `schedule` did.
+    public enum ScheduleOutcome: Int, Sendable {
+        /// The job is running; its worker schedules the next one.
+        case running = 0
+        case added = 1
+        case movedEarlier = 2
+        /// A job was already due at that time or earlier (with `pullEarlierOnly`).
+        case unchanged = 3
+    }
+
     /// Schedules the camera's job at `dueAt` (Unix ms). With `pullEarlierOnly`, an existing job
     /// only moves earlier (manual enqueue); otherwise it is set (after a renewal). A camera
-    /// whose job is running is left alone: its worker schedules the next one.
+    /// whose job is running is left alone. Scheduling takes a camera out of the dead set.
     @discardableResult
-    public func schedule(cameraID: Int64, dueAt: Int64, pullEarlierOnly: Bool = false) async throws(RedisError) -> Bool {
+    public func schedule(cameraID: Int64, dueAt: Int64, pullEarlierOnly: Bool = false) async throws(RedisError) -> ScheduleOutcome {
         let reply = try await redis.eval(
             Self.scheduleScript, keys: [keys.renewals, running, keys.renewalsDead],
             arguments: [String(cameraID), String(dueAt), pullEarlierOnly ? "LT" : "SET"])
-        return reply.int == 1
+        return ScheduleOutcome(rawValue: reply.int ?? 0) ?? .running
     }
 
     static let scheduleScript = RedisScript(
         """
         if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
         redis.call('ZREM', KEYS[3], ARGV[1])
-        if ARGV[3] == 'LT' then
-            redis.call('ZADD', KEYS[1], 'LT', ARGV[2], ARGV[1])
-        else
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        local current = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        if not current then return 1 end
+        if ARGV[3] == 'LT' and tonumber(current) <= tonumber(ARGV[2]) then
+            redis.call('ZADD', KEYS[1], current, ARGV[1])
+            return 3
         end
-        return 1
+        return 2
         """)
 
     /// Moves up to `limit` due jobs into `running` with a lease, atomically.

@@ -76,9 +76,12 @@ public struct RenewalWorker: Service {
     /// One job, with its lease renewed while it runs; a lost lease abandons it (another worker
     /// has it now), so a camera is never renewed twice for one due time.
     func runJob(_ claim: RenewalQueue.Claim) async {
-        var logger = logger
-        logger[metadataKey: "lookout.camera.id"] = "\(claim.cameraID)"
-        logger[metadataKey: "lookout.job.due"] = "\(claim.dueAt)"
+        let logger = {
+            var logger = self.logger
+            logger[metadataKey: "lookout.camera.id"] = "\(claim.cameraID)"
+            logger[metadataKey: "lookout.job.due"] = "\(claim.dueAt)"
+            return logger
+        }()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -109,7 +112,7 @@ public struct RenewalWorker: Service {
                 let next = RenewalSchedule(lifetimeShare: options.lifetimeShare).dueAt(issuedAt: now, expiresAt: address.expiresAt)
                 try await store.succeeded(renewalID: renewalID, cameraID: target.cameraID, url: address.url, expiresAt: address.expiresAt, nextDueAt: next)
                 try await queue.finish(claim, nextDueAt: next, now: now)
-                try? await redis.publish(keys.prefix + "mediamtx:changed", String(target.cameraID))
+                _ = try? await redis.publish(keys.prefix + "mediamtx:changed", String(target.cameraID))
                 logger.info("Stream renewed", metadata: ["lookout.stream.expires_at": "\(address.expiresAt)", "lookout.job.next": "\(next)"])
             } catch let failure as RenewalFailure {
                 try await fail(claim, target: target, attempt: attempt, renewalID: renewalID, failure: failure, logger: logger)

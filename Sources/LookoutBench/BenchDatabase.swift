@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import LookoutCore
+import LookoutStore
+import PostgresNIO
+
+/// A fresh database for one benchmark run on the configured PostgreSQL server, migrated and
+/// provisioned in bulk, dropped at the end.
+struct BenchDatabase: Sendable {
+    let name: String
+    let url: String
+    let adminURL: String
+    let logger: Logger
+
+    static func create(adminURL: String, logger: Logger) async throws -> BenchDatabase {
+        let name = "lookout_bench_\(UInt32.random(in: .min ... .max))"
+        let url = replacingDatabase(in: adminURL, with: name)
+        let database = BenchDatabase(name: name, url: url, adminURL: adminURL, logger: logger)
+        _ = try await database.withClient(adminURL) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        try await database.withClient(url) { client in _ = try await PostgresMigrator().migrate(client: client, logger: logger) }
+        return database
+    }
+
+    /// N NVRs `bench-nvr-000001…` with tokens (returned) and `camerasEach` cameras, in two statements.
+    func provision(nvrs count: Int, camerasEach: Int = 0) async throws -> [(hostname: String, token: String)] {
+        let credentials = (1...max(count, 1)).prefix(count).map { index in
+            (hostname: String(format: "bench-nvr-%06d", index), token: SecretHash.generate(prefix: "nvr_"))
+        }
+        let hostnames = credentials.map(\.hostname)
+        let hashes = credentials.map { SecretHash.sha256Hex($0.token) }
+        try await withClient(url) { client in
+            try await client.query(
+                "INSERT INTO nvrs (hostname, name, token_hash) SELECT h, h, t FROM unnest(\(hostnames)::text[], \(hashes)::text[]) AS x(h, t)",
+                logger: logger)
+            if camerasEach > 0 {
+                try await client.query(
+                    """
+                    INSERT INTO cameras (nvr_id, name, hik_channel_no, mediamtx_path)
+                    SELECT n.id, n.hostname || ' camera ' || c, c, n.hostname || '-cam-' || c FROM nvrs n, generate_series(1, \(camerasEach)) c
+                    """, logger: logger)
+            }
+        }
+        return credentials
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        try await withClient(url) { client in
+            var value = 0
+            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
+            return value
+        }
+    }
+
+    func drop() async {
+        _ = try? await withClient(adminURL) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    func withClient<T: Sendable>(_ url: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    static func replacingDatabase(in url: String, with name: String) -> String {
+        guard let slash = url.range(of: "/", options: .backwards), !url[..<slash.lowerBound].hasSuffix("/") else { return url + "/" + name }
+        let query = url[slash.upperBound...].firstIndex(of: "?").map { String(url[$0...]) } ?? ""
+        return String(url[..<slash.upperBound]) + name + query
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+
+/// A dashboard connection that timestamps every NVR status change it is told about.
+final class DashboardProbe: Sendable {
+    struct Key: Hashable, Sendable {
+        let hostname: String
+        let status: String
+    }
+
+    private let arrivals = Locked<[Key: [ContinuousClock.Instant]]>([:])
+    private let task: Task<Void, any Error>
+
+    init(port: Int, key: String, logger: Logger) {
+        let arrivals = self.arrivals
+        task = Task {
+            _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", configuration: .init(maxFrameSize: 1 << 24), logger: logger) {
+                inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"dashboard","token":"\#(key)"}"#))
+                for try await message in inbound.messages(maxSize: 1 << 26) {
+                    guard case .text(let text) = message, text.hasPrefix(#"{"seq""#) else { continue }
+                    let now = ContinuousClock.now
+                    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                        let nvr = object["nvr"] as? [String: Any], let hostname = nvr["hostname"] as? String, let status = nvr["status"] as? String
+                    else { continue }
+                    arrivals.withLock { $0[Key(hostname: hostname, status: status), default: []].append(now) }
+                }
+            }
+        }
+    }
+
+    /// The first arrival of `status` for `hostname` after `since`.
+    func arrival(hostname: String, status: String, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        arrivals.withLock { $0[Key(hostname: hostname, status: status)]?.first { $0 >= since } }
+    }
+
+    func stop() { task.cancel() }
+}

@@ -1,0 +1,121 @@
+import Foundation
+public import Logging
+import LookoutCore
+import LookoutSimulator
+import PostgresNIO
+import Synchronization
+
+/// `lookout bench presence --rate R`: NVR connects and disconnects at R events per second
+/// through gateway → stream → worker → PostgreSQL → pub/sub → a dashboard, all real processes
+/// (gateway and worker as children of this load generator). Reports event → dashboard latency
+/// p50/p99/max (an event's time is when the agent got `auth_ok`, or when it started closing), and
+/// offline-detection latency for agents that fall silent (from their last message).
+public struct PresenceBench: Sendable {
+    public var rate: Int
+    public var seconds: Int
+    public var silentAgents: Int
+    public var redisURL: String
+    public var databaseURL: String
+    public var logger: Logger
+
+    public init(rate: Int, seconds: Int, silentAgents: Int, redisURL: String, databaseURL: String, logger: Logger) {
+        self.rate = rate
+        self.seconds = seconds
+        self.silentAgents = silentAgents
+        self.redisURL = redisURL
+        self.databaseURL = databaseURL
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        FileLimit.raise()
+        let pool = max(rate, 2)
+        let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
+        let credentials = try await database.provision(nvrs: pool + silentAgents)
+        let key = SecretHash.generate(prefix: "lk_")
+        _ = try await database.withClient(database.url) { client in
+            try await client.query("INSERT INTO api_keys (name, key_hash, role) VALUES ('bench', \(SecretHash.sha256Hex(key)), 'viewer')", logger: logger)
+        }
+        let port = Int.random(in: 30_000...39_999)
+        let environment = [
+            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
+            "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
+        ]
+        let gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway")
+        let worker = try BenchProcess(arguments: ["worker"], environment: environment, name: "worker")
+        defer {
+            Task {
+                await gateway.terminate()
+                await worker.terminate()
+                await database.drop()
+            }
+        }
+        guard try await until(timeout: .seconds(30), { canConnect(port: port) }) else { throw BenchError("gateway did not start") }
+        let probe = DashboardProbe(port: port, key: key, logger: logger)
+        defer { probe.stop() }
+        try await Task.sleep(for: .milliseconds(500))
+
+        let url = "ws://127.0.0.1:\(port)/ws"
+        let events = Locked<[(hostname: String, status: String, at: ContinuousClock.Instant)]>([])
+        let silentSince = Locked<[String: ContinuousClock.Instant]>([:])
+        try await withThrowingDiscardingTaskGroup { group in
+            // Agents that authenticate and then never send again.
+            for credential in credentials.suffix(silentAgents) {
+                group.addTask {
+                    let agent = NVRAgent(hostname: credential.hostname, token: credential.token, gatewayURL: url, logger: logger, silent: true) { event in
+                        if case .authenticated = event { silentSince.withLock { $0[credential.hostname] = .now } }
+                    }
+                    _ = try? await agent.run()
+                }
+            }
+            // Each tick starts or stops agents so that R events happen per second.
+            let tick = Duration.milliseconds(50)
+            let perTick = max(1, rate * 50 / 1000)
+            var running: [Int: Task<Void, Never>] = [:]
+            var next = 0
+            let end = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < end {
+                let tickStart = ContinuousClock.now
+                for _ in 0..<perTick {
+                    let index = next % pool
+                    next += 1
+                    let hostname = credentials[index].hostname
+                    if let task = running.removeValue(forKey: index) {
+                        events.withLock { $0.append((hostname, "offline", .now)) }
+                        task.cancel()
+                    } else {
+                        let agent = NVRAgent(hostname: hostname, token: credentials[index].token, gatewayURL: url, logger: logger) { event in
+                            if case .authenticated = event { events.withLock { $0.append((hostname, "online", .now)) } }
+                        }
+                        running[index] = Task { _ = try? await agent.run() }
+                    }
+                }
+                try await Task.sleep(until: tickStart + tick)
+            }
+            try await Task.sleep(for: .seconds(2))
+            for task in running.values { task.cancel() }
+            // Silent agents: wait for their detection (1.5 heartbeat intervals + sweep).
+            _ = try await until(timeout: .seconds(40)) {
+                silentSince.withLock { $0 }.allSatisfy { probe.arrival(hostname: $0.key, status: "offline", after: $0.value) != nil }
+            }
+            group.cancelAll()
+        }
+
+        let latencies = events.withLock { $0 }.compactMap { event in
+            probe.arrival(hostname: event.hostname, status: event.status, after: event.at).map { ($0 - event.at).milliseconds }
+        }
+        let sent = events.withLock { $0.count }
+        let detections = silentSince.withLock { $0 }.compactMap { hostname, since in
+            probe.arrival(hostname: hostname, status: "offline", after: since).map { ($0 - since).seconds }
+        }
+        var report = BenchReport(bench: "presence")
+        report.add("eventsPerSecond", Double(sent) / Double(seconds), unit: "/s", label: "events generated")
+        report.note("eventsSeen", latencies.count, label: "events seen on the dashboard")
+        report.note("eventsSent", sent, label: "events sent")
+        report.add("latencyP50ms", percentile(50, latencies), unit: "ms", label: "event → dashboard p50", decimals: 2)
+        report.add("latencyP99ms", percentile(99, latencies), unit: "ms", label: "event → dashboard p99", target: "≤ 50 ms at 2,000/s", decimals: 2)
+        report.add("latencyMaxMs", latencies.max() ?? .nan, unit: "ms", label: "event → dashboard max", decimals: 2)
+        report.add("silentDetectionP99s", percentile(99, detections), unit: "s", label: "silent death → offline p99 (\(detections.count) agents)", target: "≤ 16 s")
+        report.print()
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+public import Logging
+import LookoutCore
+import LookoutRedis
+import LookoutStore
+import LookoutWorkers
+import PostgresNIO
+import ServiceLifecycle
+
+/// `lookout bench worker --events N`: N presence state changes preloaded into the stream, then
+/// drained by the real `PresenceWorker` (its SQL, notifications and acks); reports changes
+/// applied per second. In the same run it measures the ceilings: `redis-benchmark` XADD with the
+/// same payload, and `pgbench` running a batched UPDATE of the same shape on a table of the
+/// same shape (`nvrs`), so the result reads as a share of what the machine can do.
+public struct WorkerBench: Sendable {
+    public var events: Int
+    public var nvrs: Int
+    public var batchSize: Int
+    public var redisURL: String
+    public var databaseURL: String
+    public var logger: Logger
+
+    public init(events: Int, nvrs: Int, batchSize: Int, redisURL: String, databaseURL: String, logger: Logger) {
+        self.events = events
+        self.nvrs = nvrs
+        self.batchSize = batchSize
+        self.redisURL = redisURL
+        self.databaseURL = databaseURL
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
+        defer { Task { await database.drop() } }
+        let credentials = try await database.provision(nvrs: nvrs)
+        let keys = RedisKeys(prefix: "\(database.name):")
+        let redisConfiguration = try RedisConfiguration(url: redisURL)
+        let redis = RedisClient(configuration: redisConfiguration, logger: logger)
+        defer { Task { await redis.close() } }
+
+        // Every event changes state: per NVR, connected v1, disconnected v1, connected v2, …
+        var commands: [RedisCommand] = []
+        commands.reserveCapacity(events)
+        for index in 0..<events {
+            let nvr = credentials[index % nvrs].hostname
+            let round = index / nvrs
+            let event = PresenceEvent(
+                kind: round % 2 == 0 ? .connected : .disconnected, hostname: nvr, version: Int64(round / 2 + 1), sessionID: "s-\(round / 2)",
+                gatewayID: "bench", at: 1_700_000_000_000 + Int64(index))
+            commands.append(.xadd(keys.presenceStream, fields: event.streamFields))
+        }
+        let preloadStarted = ContinuousClock.now
+        var lastID = ""
+        for chunk in stride(from: 0, to: commands.count, by: 10_000) {
+            let replies = try await redis.pipelineChecked(Array(commands[chunk..<min(chunk + 10_000, commands.count)]))
+            lastID = replies.last?.string ?? lastID
+        }
+        let preload = ContinuousClock.now - preloadStarted
+
+        var report = BenchReport(bench: "worker")
+        report.note("events", events, label: "presence state changes")
+        report.note("batchSize", batchSize, label: "batch size")
+        report.add("preloadXaddPerSecond", Double(events) / preload.seconds, unit: "/s", label: "our client: pipelined XADD")
+
+        let postgres = PostgresClient(configuration: try PostgresClient.Configuration(url: database.url), backgroundLogger: logger)
+        let consumerRedis = RedisClient(configuration: redisConfiguration, logger: logger)
+        var options = PresenceWorkerOptions()
+        options.batchSize = batchSize
+        options.block = .milliseconds(100)
+        let worker = PresenceWorker(
+            options: options, keys: keys, redis: consumerRedis, store: PostgresPresenceStore(client: postgres),
+            nvrs: PostgresNVRRepository(client: postgres), notifier: NotificationPublisher(redis: redis, keys: keys), consumer: "bench", logger: logger)
+        let started = ContinuousClock.now
+        let drained: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await postgres.run()
+                return false
+            }
+            group.addTask {
+                try await worker.run()
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await until(timeout: .seconds(600), every: .milliseconds(50)) {
+                guard let delivered = try? await redis.lastDeliveredID(keys.presenceStream, group: options.group), delivered == lastID else {
+                    return false
+                }
+                return try await redis.xpending(keys.presenceStream, group: options.group).count == 0
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        await consumerRedis.close()
+        guard drained else { throw BenchError("the worker did not drain the stream") }
+        let applied = Double(events) / elapsed.seconds
+        report.add("changesPerSecond", applied, unit: "/s", label: "worker: changes applied", target: "≥ 50,000 /s")
+
+        let pgCeiling = try await pgbenchCeiling(database: database)
+        report.add("pgbenchRowsPerSecond", pgCeiling, unit: "rows/s", label: "ceiling: pgbench batched UPDATE (\(batchSize) rows/statement)")
+        report.add("shareOfPgbench", applied / pgCeiling * 100, unit: "%", label: "worker / pgbench ceiling", target: "≥ 60 %")
+        if let xadd = redisBenchmarkXADD(redisConfiguration, key: keys.prefix + "bench-xadd") {
+            report.add("redisBenchmarkXaddPerSecond", xadd, unit: "/s", label: "ceiling: redis-benchmark XADD, same payload")
+        }
+        report.print()
+    }
+
+    /// `pgbench` running the same shape of batched UPDATE the worker issues, on the bench's `nvrs`.
+    private func pgbenchCeiling(database: BenchDatabase) async throws -> Double {
+        let script = NSTemporaryDirectory() + "lookout-pgbench-\(getpid()).sql"
+        try """
+        \\set start random(1, \(max(1, nvrs - batchSize)))
+        UPDATE nvrs SET status = CASE WHEN status = 'online' THEN 'offline' ELSE 'online' END, connection_version = connection_version + 1, status_changed_at = now(), session_id = 's', gateway_id = 'bench' WHERE id BETWEEN :start AND :start + \(batchSize - 1);
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pgbench", "-n", "-c", "1", "-T", "10", "-f", script, database.url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst("tps = ".count).split(separator: " ").first ?? "")
+        else { throw BenchError("pgbench gave no tps: \(text)") }
+        return tps * Double(batchSize)
+    }
+
+    private func redisBenchmarkXADD(_ configuration: RedisConfiguration, key: String) -> Double? {
+        let payload = PresenceEvent(kind: .connected, hostname: "bench-nvr-000001", version: 1, sessionID: "s-0", gatewayID: "bench", at: 1_700_000_000_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
+        process.arguments =
+            ["-h", configuration.host, "-p", String(configuration.port), "-c", "1", "-P", "500", "-n", String(events), "--csv", "XADD", key, "*"]
+            + payload.streamFields.flatMap { [$0.0, $0.1] }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let cleanup = Process()
+        cleanup.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+        cleanup.arguments = ["-h", configuration.host, "-p", String(configuration.port), "DEL", key]
+        cleanup.standardOutput = FileHandle.nullDevice
+        try? cleanup.run()
+        cleanup.waitUntilExit()
+        guard let line = text.split(separator: "\n").last, line.hasPrefix("\"XADD") else { return nil }
+        return Double(line.split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+    }
+}
