@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LookoutCore
 import LookoutGateway
+import LookoutRedis
 import PostgresNIO
 
 /// `lookout gateway`: HTTP API, WebSocket `/ws` for NVR agents and dashboards, `/api/stats`.
@@ -22,9 +23,12 @@ struct GatewayCommand: AsyncParsableCommand {
             return logger
         }()
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
-        let services = Gateway.services(
+        // Stream operations (discover, renew, dead set) for the API, on a Redis client of their own.
+        let streamsRedis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)
+        let streams = StreamsFactory(settings: settings, redis: streamsRedis, postgres: postgres, logger: logger)
+        let services = [streamsRedis] + Gateway.services(
             configuration: configuration, api: APIConfiguration(settings: settings), redisConfiguration: settings.redisConfiguration(),
-            postgres: postgres, logger: logger
+            postgres: postgres, logger: logger, streamOperations: streams.operations
         ) { port in
             logger.info("Gateway listening", metadata: ["lookout.http.address": "\(configuration.host):\(port)"])
         }

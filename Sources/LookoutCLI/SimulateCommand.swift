@@ -6,7 +6,7 @@ import LookoutSimulator
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Simulated NVR fleets (and, with the streams issue, the Hik-Connect cloud).",
-        subcommands: [NVRs.self])
+        subcommands: [NVRs.self, SimulateHikCloudCommand.self, SimulateMediaMTXCommand.self])
 
     struct NVRs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LookoutCore
+import LookoutMediaMTX
 import LookoutRedis
 import LookoutStore
 import LookoutWorkers
@@ -34,6 +35,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let store = PostgresPresenceStore(client: postgres)
         let nvrs = PostgresNVRRepository(client: postgres)
         let host = ProcessInfo.processInfo.hostName
+        let streams = StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger)
         var services: [any Service] = [redis, postgres]
         for file in files {
             switch file {
@@ -52,6 +54,31 @@ struct WorkerCommand: AsyncParsableCommand {
                     PresenceSweeper(
                         options: options, keys: settings.keys, heartbeatInterval: settings.heartbeatInterval, flapGrace: settings.flapGrace,
                         redis: redis, store: store, notifier: notifier, logger: logger))
+            case .renewal(let options):
+                services.append(
+                    RenewalWorker(
+                        options: options, queue: streams.queue, store: PostgresRenewalStore(client: postgres),
+                        provider: streams.requireHikConnect(for: "the renewal worker"), redis: redis, keys: settings.keys, logger: logger))
+            case .snapshot(let every):
+                services.append(
+                    SnapshotWorker(
+                        every: every, inventory: streams.requireHikConnect(for: "the snapshot worker"), store: PostgresDiscoveryStore(client: postgres),
+                        logger: logger))
+            case .mediamtxSync(let file):
+                var options = MediaMTXSyncOptions(configPath: settings.streams.mediamtxConfigPath)
+                options.leaseTTL = file.lease
+                options.leaseRenewInterval = file.lease / 3
+                options.reconcileInterval = file.reconcileEvery
+                options.minWriteInterval = file.minWriteInterval
+                let api = MediaMTXAPIClient(
+                    configuration: .init(
+                        baseURL: settings.streams.mediamtxAPIURL, username: settings.streams.mediamtxAPIUser,
+                        password: settings.streams.mediamtxAPIPassword),
+                    logger: logger)
+                services.append(
+                    MediaMTXSync(
+                        options: options, source: PostgresStreamPaths(client: postgres, swapMargin: file.swapDeadlineBeforeExpiry), api: api,
+                        redis: redis, keys: settings.keys, logger: logger))
             }
         }
         try await RoleRunner.run(services, logger: logger)

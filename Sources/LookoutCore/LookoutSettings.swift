@@ -22,6 +22,7 @@ public struct LookoutSettings: Sendable {
     public var authFailureLimit: Int
     public var hlsScriptURL: String
     public var logLevel: Logger.Level
+    public var streams: StreamSettings
 
     /// Reads every setting; `required` names the ones this command cannot run without.
     public init(source: SettingsSource, requiring required: [Setting] = []) throws(ConfigurationError) {
@@ -47,6 +48,7 @@ public struct LookoutSettings: Sendable {
             throw ConfigurationError(setting: Setting.logLevel.environmentName, problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
         }
         logLevel = parsed
+        streams = try StreamSettings(source: source)
     }
 
     /// An `http(s)://` URL, without a trailing `/`.

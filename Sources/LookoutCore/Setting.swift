@@ -65,5 +65,5 @@ extension Setting {
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
         .hlsScriptURL, .logLevel,
-    ]
+    ] + streams
 }

@@ -6,6 +6,9 @@ import Yams
 public enum WorkerFile: Sendable, Equatable {
     case presence(PresenceWorkerOptions)
     case sweeper(SweeperOptions)
+    case renewal(RenewalOptions)
+    case mediamtxSync(MediaMTXSyncFile)
+    case snapshot(every: Duration)
 
     public static func parse(_ yaml: String, fileName: String) throws(ConfigurationError) -> WorkerFile {
         let map: [String: Any]
@@ -40,13 +43,43 @@ public enum WorkerFile: Sendable, Equatable {
             options.expireAfter = try reader.double("expireAfter", default: options.expireAfter)
             options.startupGrace = try reader.double("startupGrace", default: options.startupGrace)
             file = .sweeper(options)
-        case "renewal", "mediamtx-sync", "snapshot":
-            throw ConfigurationError(setting: fileName, problem: "worker kind '\(kind)' is not built yet (permanent streams issue)")
+        case "renewal":
+            var options = RenewalOptions()
+            options.concurrency = try reader.int("concurrency", default: options.concurrency, in: 1...64)
+            options.lifetimeShare = try reader.double("lifetimeShare", default: options.lifetimeShare)
+            guard options.lifetimeShare < 1 else { throw ConfigurationError(setting: fileName, problem: "'lifetimeShare' must be below 1") }
+            options.requestedLifetime = try reader.duration("requestedLifetime", default: options.requestedLifetime)
+            options.lease = try reader.duration("lease", default: options.lease)
+            options.expiryMargin = try reader.duration("expiryMargin", default: options.expiryMargin)
+            options.deviceOfflineRetry = try reader.duration("deviceOfflineRetry", default: options.deviceOfflineRetry)
+            options.retry.initial = try reader.duration("retryInitial", default: options.retry.initial)
+            options.retry.maximum = try reader.duration("retryMaximum", default: options.retry.maximum)
+            options.retry.jitter = try reader.double("retryJitter", default: options.retry.jitter)
+            options.retry.maxAttempts = try reader.int("maxAttempts", default: options.retry.maxAttempts, in: 1...1000)
+            file = .renewal(options)
+        case "mediamtx-sync":
+            var options = MediaMTXSyncFile()
+            options.lease = try reader.duration("lease", default: options.lease)
+            options.reconcileEvery = try reader.duration("reconcileEvery", default: options.reconcileEvery)
+            options.minWriteInterval = try reader.duration("minWriteInterval", default: options.minWriteInterval)
+            options.swapDeadlineBeforeExpiry = try reader.duration("swapDeadlineBeforeExpiry", default: options.swapDeadlineBeforeExpiry)
+            file = .mediamtxSync(options)
+        case "snapshot":
+            file = .snapshot(every: try reader.duration("every", default: .seconds(1800)))
         default:
             throw ConfigurationError(setting: fileName, problem: "unknown worker kind '\(kind)'")
         }
         if let unknown = reader.unread.first { throw ConfigurationError(setting: fileName, problem: "unknown key '\(unknown)' for kind \(kind)") }
         return file
+    }
+
+    /// Tuning of the MediaMTX sync (`workers/mediamtx-sync.yml`); where MediaMTX is comes from settings.
+    public struct MediaMTXSyncFile: Sendable, Equatable {
+        public var lease: Duration = .seconds(15)
+        public var reconcileEvery: Duration = .seconds(60)
+        public var minWriteInterval: Duration = .seconds(1)
+        public var swapDeadlineBeforeExpiry: Duration = .seconds(600)
+        public init() {}
     }
 
     private struct Reader {

@@ -34,9 +34,9 @@ import Testing
         #expect(result.stderr == "lookout: configuration error: /nonexistent/lookout.yml: cannot read the settings file\n")
     }
 
-    @Test func rolesNotBuiltYetSaySoAndFail() async throws {
+    @Test func renewNeedsCamerasOrAll() async throws {
         let result = try await ChildProcess.lookout(["renew"])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("not built yet"))
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("give --camera ID (one or more) or --all"))
     }
 }
