@@ -199,6 +199,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LookoutStreamsTests",
+            dependencies: ["LookoutTestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LookoutHikConnectTests",
             dependencies: ["LookoutHikConnect", "LookoutHikSimulator", "LookoutRedis", "LookoutTestSupport"],
             swiftSettings: swiftSettings

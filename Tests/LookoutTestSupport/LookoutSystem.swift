@@ -115,5 +115,6 @@ public final class LookoutSystem: @unchecked Sendable {
 
 public struct SystemError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -52,7 +52,7 @@ public final class RedisServerProcess: @unchecked Sendable {
         throw POSIXError(.ENOENT)
     }
 
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
