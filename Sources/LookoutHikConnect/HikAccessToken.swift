@@ -33,7 +33,8 @@ struct HikAccessToken: Sendable, Hashable, Codable, CustomStringConvertible {
         let expiresAt = expireTime > 100_000_000_000 ? expireTime : expireTime * 1000
         let lifetime = max(0, expiresAt - now)
         let marginMillis = margin.microseconds / 1000
-        self.init(accessToken: accessToken, areaDomain: areaDomain.trimmingTrailingSlash, expiresAt: expiresAt,
+        self.init(
+            accessToken: accessToken, areaDomain: areaDomain.trimmingTrailingSlash, expiresAt: expiresAt,
             refreshAt: now + max(lifetime - marginMillis, lifetime / 2))
     }
 

@@ -99,8 +99,7 @@ public final class HikCircuitBreaker: Sendable {
         }
         guard let change else { return }
         if outcome == .failure {
-            logger.warning(
-                "\(change)", metadata: ["lookout.hik.cooldown_ms": "\(cooldown.components.seconds * 1000 + cooldown.components.attoseconds / 1_000_000_000_000_000)"])
+            logger.warning("\(change)", metadata: ["lookout.hik.cooldown_ms": "\(cooldown.microseconds / 1000)"])
         } else {
             logger.notice("\(change)")
         }

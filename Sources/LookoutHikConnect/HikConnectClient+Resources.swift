@@ -10,8 +10,10 @@ extension HikConnectClient {
     /// 500 by default) until a short page or `totalCount` is reached.
     public func cameras() async throws(HikConnectError) -> [HikCamera] {
         let rows = try await allPages(Self.camerasPath, listKeys: ["camera", "list"]) { pageIndex, pageSize in
-            ["pageIndex": .string(String(pageIndex)), "pageSize": .integer(Int64(pageSize)),
-             "filter": ["areaID": "-1", "includeSubArea": "1", "deviceID": "", "deviceSerialNo": ""]]
+            [
+                "pageIndex": .string(String(pageIndex)), "pageSize": .integer(Int64(pageSize)),
+                "filter": ["areaID": "-1", "includeSubArea": "1", "deviceID": "", "deviceSerialNo": ""],
+            ]
         }
         return rows.compactMap(HikCamera.init(json:))
     }

@@ -38,7 +38,7 @@ public final class HikConnectClient: Sendable {
         let token = try await tokens.current()
         do {
             return try await transport.post(baseURL: token.areaDomain, path: path, body: body, token: token.accessToken)
-        } catch where error.callsForRelogin {
+        } catch  where error.callsForRelogin {
             logger.notice(
                 "Hik-Connect token refused; logging in again",
                 metadata: ["lookout.hik.path": "\(path)", "lookout.hik.error_code": "\(error.errorCode ?? "HTTP 401")"])

@@ -72,7 +72,8 @@ struct HikLogin: Sendable {
     }
 
     private func cachedToken(rejecting rejected: String?) async throws(HikConnectError) -> HikAccessToken? {
-        guard let json = try await redisCall({ () async throws(RedisError) -> String? in try await redis.get(tokenKey) }), let token = HikAccessToken(json: json),
+        guard let json = try await redisCall({ () async throws(RedisError) -> String? in try await redis.get(tokenKey) }),
+            let token = HikAccessToken(json: json),
             token.isUsable(), token.accessToken != rejected
         else { return nil }
         return token

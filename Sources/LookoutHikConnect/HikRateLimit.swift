@@ -11,7 +11,8 @@ public struct HikRateLimit: Sendable, Hashable, CustomStringConvertible {
     /// Upper bound of one wait between two tries for a slot.
     public var maximumPoll: Duration
 
-    public init(requests: Int = 5, window: Duration = .seconds(1), margin: Duration = .milliseconds(200), maximumPoll: Duration = .milliseconds(250)) {
+    public init(requests: Int = 5, window: Duration = .seconds(1), margin: Duration = .milliseconds(200), maximumPoll: Duration = .milliseconds(250))
+    {
         self.requests = requests
         self.window = window
         self.margin = margin

@@ -67,6 +67,8 @@ struct HikTransport: Sendable {
             return (response.status.code, bytes)
         } catch let error as HTTPClientError {
             throw Self.map(error)
+        } catch is NIOTooManyBytesError {
+            throw HikConnectError(.invalidResponse, "response body over \(Self.maximumBodySize) bytes")
         } catch is CancellationError {
             throw HikConnectError(.cancelled, "request cancelled")
         } catch is EncodingError {

@@ -33,14 +33,15 @@ public struct PostgresRenewalStore: Sendable {
     }
 
     /// Marks the camera running and opens a history row; returns the row's id.
-    public func begin(cameraID: Int64, attempt: Int, oldExpiresAt: Int64?) async throws(StoreError) -> Int64 {
+    public func begin(cameraID: Int64, attempt: Int, oldExpiresAt: Int64?, dueAt: Int64) async throws(StoreError) -> Int64 {
         let logger = logger
         return try await client.storeTransaction("starting a renewal", logger: logger) { connection in
             try await connection.query("UPDATE cameras SET renewal_state = 'running' WHERE id = \(cameraID)", logger: logger)
             let rows = try await connection.query(
                 """
-                INSERT INTO renewals (camera_id, attempt, old_expires_at)
-                VALUES (\(cameraID), \(attempt), CASE WHEN \(oldExpiresAt)::bigint IS NULL THEN NULL ELSE to_timestamp(\(oldExpiresAt)::bigint / 1000.0) END)
+                INSERT INTO renewals (camera_id, attempt, old_expires_at, due_at)
+                VALUES (\(cameraID), \(attempt), CASE WHEN \(oldExpiresAt)::bigint IS NULL THEN NULL ELSE to_timestamp(\(oldExpiresAt)::bigint / 1000.0) END,
+                        to_timestamp(\(dueAt)::bigint / 1000.0))
                 RETURNING id
                 """, logger: logger)
             for try await id in rows.decode(Int64.self) { return id }

@@ -84,9 +84,10 @@ import Yams
         #expect((stats["maxPerSecond"] as? Int ?? 99) <= 5, "\(stats)")
         #expect(stats["rateLimited"] as? Int == 0, "\(stats)")
         #expect((stats["liveAddressesIssued"] as? Int ?? 0) >= 60)
-        // One renewal per camera and due time: the old expiry identifies the due time.
+        // One successful renewal per camera and due time.
         let twice = try await system.database.query(
-            "SELECT count(*) FROM (SELECT camera_id, old_expires_at FROM renewals WHERE old_expires_at IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1) x")
+            "SELECT count(*) FROM (SELECT camera_id, due_at FROM renewals WHERE outcome = 'renewed' GROUP BY 1, 2 HAVING count(*) > 1) x")
+        #expect(try await system.database.query("SELECT count(*) FROM renewals WHERE due_at IS NULL") == "0")
         #expect(twice == "0", "\(system.logs)")
     }
 

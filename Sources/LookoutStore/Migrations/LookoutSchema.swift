@@ -5,6 +5,7 @@ public enum LookoutSchema {
         .v001Initial,
         .v002Alerts,
         .v003Streams,
+        .v004RenewalDueAt,
     ]
 
     /// The schema version a fully migrated database has.

@@ -105,7 +105,7 @@ public struct RenewalWorker: Service {
                 return
             }
             let attempt = target.attempts + 1
-            let renewalID = try await store.begin(cameraID: target.cameraID, attempt: attempt, oldExpiresAt: target.streamExpiresAt)
+            let renewalID = try await store.begin(cameraID: target.cameraID, attempt: attempt, oldExpiresAt: target.streamExpiresAt, dueAt: claim.dueAt)
             do {
                 let address = try await provider.liveAddress(for: target, lifetime: options.requestedLifetime)
                 let now = unixMillis()
