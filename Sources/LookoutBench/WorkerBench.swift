@@ -112,7 +112,8 @@ public struct WorkerBench: Sendable {
         """.write(toFile: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pgbench", "-n", "-c", "1", "-T", "10", "-f", script, database.url]
+        // `-t`, not `-T`: pgbench times `-T` with SIGALRM, which a child of this process inherits blocked.
+        process.arguments = ["pgbench", "-n", "-c", "1", "-t", "100", "-f", script, database.url]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

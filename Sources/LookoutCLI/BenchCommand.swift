@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Load benchmarks (results: docs/benchmarks.md). Use a release build: swift build -c release.",
-        subcommands: [GatewayBenchCommand.self, PresenceBenchCommand.self, WorkerBenchCommand.self, RedisPipelineBench.self]
+        subcommands: [GatewayBenchCommand.self, PresenceBenchCommand.self, WorkerBenchCommand.self, RenewalBenchCommand.self, RedisPipelineBench.self]
     )
 }
 
@@ -61,6 +61,23 @@ struct WorkerBenchCommand: AsyncParsableCommand {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
         try await WorkerBench(
             events: events, nvrs: nvrs, batchSize: batchSize, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
+            logger: LoggingBootstrap.logger("lookout.bench")
+        ).run()
+    }
+}
+
+struct RenewalBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "renewal", abstract: "N cameras renewed against the cloud simulator (5 req/s) and the MediaMTX double: request rate, file writes.")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(help: "Cameras to renew.") var cameras = 100
+    @Option(help: "Renewal worker processes sharing the rate limit.") var workers = 3
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        try await RenewalBench(
+            cameras: cameras, workers: workers, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
             logger: LoggingBootstrap.logger("lookout.bench")
         ).run()
     }
