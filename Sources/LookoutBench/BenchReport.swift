@@ -12,7 +12,8 @@ struct BenchReport {
     }
 
     mutating func add(_ key: String, _ value: Double, unit: String, label: String, target: String = "", decimals: Int = 1) {
-        json[key] = (value * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals))
+        // JSON has no NaN: a figure that could not be measured is null.
+        json[key] = value.isFinite ? (value * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals)) : NSNull()
         rows.append((label, String(format: "%.\(decimals)f %@", value, unit), target))
     }
 
