@@ -23,8 +23,26 @@ done
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+
+# The streams side against simulators: the Hik-Connect cloud (5 devices x 4 cameras, URLs that
+# live 2 minutes, so renewals are visible) and a MediaMTX Control API double.
+export HIKVISION_APP_KEY=sim-app-key HIKVISION_SECRET=sim-secret-key HIKVISION_BASE_URL=http://127.0.0.1:8089
+export LOOKOUT_MEDIAMTX_API_URL=http://127.0.0.1:9997 LOOKOUT_MEDIAMTX_CONFIG=.lookout/mediamtx.yml
+[ -f .lookout/mediamtx.yml ] || cp mediamtx.yml .lookout/mediamtx.yml
+"$bin" simulate hik-cloud --port 8089 --devices 5 --channels 4 --url-lifetime 120 >.lookout/hik-cloud.log 2>&1 & pids+=($!)
+"$bin" simulate mediamtx --port 9997 >.lookout/mediamtx.log 2>&1 & pids+=($!)
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:8089/sim/stats" && break; sleep 0.2; done
+i=1
+for serial in $(curl -sf http://127.0.0.1:8089/sim/inventory | python3 -c 'import json,sys; print(" ".join(sorted({c["deviceSerial"] for c in json.load(sys.stdin)})))'); do
+    "$bin" nvr link --hostname "site-nvr-$(printf %02d $i)" --device-serial "$serial" >/dev/null
+    i=$((i + 1))
+done
+"$bin" discover || true
+printf 'kind: renewal\nrequestedLifetime: 120s\nretryInitial: 2s\nretryMaximum: 20s\n' >.lookout/renewal.yml
+
 "$bin" gateway >.lookout/gateway.log 2>&1 & pids+=($!)
-"$bin" worker >.lookout/worker.log 2>&1 & pids+=($!)
+"$bin" worker --worker workers/presence.yml --worker workers/sweeper.yml --worker .lookout/renewal.yml \
+    --worker workers/mediamtx-sync.yml --worker workers/snapshot.yml >.lookout/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$LOOKOUT_HTTP_PORT/healthz" >/dev/null && break; sleep 0.2; done
 grep -v "^DESKTOP" .lookout/tokens >.lookout/tokens.fleet || true
 "$bin" simulate nvrs --count "$nvrs" --gateway "ws://127.0.0.1:$LOOKOUT_HTTP_PORT/ws" --churn 0.3 --token-file .lookout/tokens.fleet &
@@ -36,8 +54,12 @@ Lookout is running.
   Dashboard:   http://127.0.0.1:$LOOKOUT_HTTP_PORT/   (viewer key: $(cat .lookout/viewer.key))
   WebSocket:   ws://127.0.0.1:$LOOKOUT_HTTP_PORT/ws
   Stats:       http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/stats
-  Logs:        .lookout/gateway.log, .lookout/worker.log
+  Logs:        .lookout/gateway.log, .lookout/worker.log, .lookout/hik-cloud.log, .lookout/mediamtx.log
   $nvrs simulated NVRs (4 cameras each) connect, heartbeat and churn. Ctrl-C stops.
+  Streams:     20 cameras from the simulated cloud, URLs renewed every ~84 s into .lookout/mediamtx.yml
+               and the MediaMTX double (http://127.0.0.1:9997/v3/config/paths/list);
+               renewal history: psql "\$LOOKOUT_DATABASE_URL" -c 'select * from renewals order by id desc limit 5'
+               admin key: $(cat .lookout/admin.key)
 
 MSG
 wait

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// `lookout nvr add`: provisioning for ops and tests (the HTTP API uses the same repository).
 struct NVRCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nvr", abstract: "Manage NVRs.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "nvr", abstract: "Manage NVRs.", subcommands: [Add.self, Link.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,6 +27,26 @@ struct NVRCommand: AsyncParsableCommand {
             print("NVR \(nvr.id) \(nvr.hostname) created with \(nvr.cameras.count) cameras.")
             print("token: \(token)")
             print("(shown once; only its hash is stored)")
+        }
+    }
+}
+
+extension NVRCommand {
+    /// `lookout nvr link --hostname H --device-serial S`: which Hik-Connect device the NVR is, so
+    /// discovery links its cameras to it.
+    struct Link: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Link an NVR to its Hik-Connect device serial (discovery links its cameras).")
+
+        @OptionGroup var settings: SettingsOptions
+        @Option(help: "The NVR's hostname.") var hostname: String
+        @Option(help: "Its Hik-Connect device serial.") var deviceSerial: String
+
+        func run() async throws {
+            let settings = try settings.load(requiring: [.databaseURL])
+            try await withPostgres(settings) { client in
+                try await PostgresDiscoveryStore(client: client).linkDeviceSerial(hostname: hostname, serial: deviceSerial)
+            }
+            print("NVR \(hostname) linked to device \(deviceSerial).")
         }
     }
 }
