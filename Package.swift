@@ -213,7 +213,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LookoutMediaMTXTests",
-            dependencies: ["LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutRedis", "LookoutTestSupport"],
+            dependencies: [
+                "LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutRedis", "LookoutStore", "LookoutTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

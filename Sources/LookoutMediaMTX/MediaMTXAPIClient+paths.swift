@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOHTTP1
 import Foundation
 import LookoutCore
 
@@ -24,6 +25,12 @@ public struct MediaMTXReader: Sendable, Hashable {
 }
 
 extension MediaMTXAPIClient {
+    /// `name` for a URL path: valid names pass unchanged (slashes included); anything else is
+    /// percent-encoded so MediaMTX, not the URL parser, rejects it.
+    static func escaped(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%;"))) ?? name
+    }
+
     /// How ``setSource(_:path:)`` got the source in.
     public enum SetOutcome: Sendable, Hashable {
         case patched, added
@@ -35,12 +42,12 @@ extension MediaMTXAPIClient {
     @discardableResult
     public func setSource(_ source: String, path name: String) async throws(MediaMTXAPIError) -> SetOutcome {
         let body = ["source": source]
-        let patch = try await send(.PATCH, "/v3/config/paths/patch/" + name, json: body, path: name)
+        let patch = try await send(.PATCH, "/v3/config/paths/patch/" + Self.escaped(name), json: body, path: name)
         if patch.status != 404 {
             try expectOK(patch, path: name)
             return .patched
         }
-        let add = try await send(.POST, "/v3/config/paths/add/" + name, json: body, path: name)
+        let add = try await send(.POST, "/v3/config/paths/add/" + Self.escaped(name), json: body, path: name)
         try expectOK(add, path: name)
         return .added
     }
@@ -72,7 +79,7 @@ extension MediaMTXAPIClient {
 
     /// The path's configuration, or nil when MediaMTX has none (404).
     public func pathConfig(name: String) async throws(MediaMTXAPIError) -> MediaMTXPathConfig? {
-        let reply = try await send(.GET, "/v3/config/paths/get/" + name, path: name)
+        let reply = try await send(.GET, "/v3/config/paths/get/" + Self.escaped(name), path: name)
         if reply.status == 404 { return nil }
         try expectOK(reply, path: name)
         guard let object = reply.json as? [String: Any] else {
@@ -102,7 +109,7 @@ extension MediaMTXAPIClient {
     /// Deletes path `name`; returns false when MediaMTX had no such path (404).
     @discardableResult
     public func deletePath(name: String) async throws(MediaMTXAPIError) -> Bool {
-        let reply = try await send(.DELETE, "/v3/config/paths/delete/" + name, path: name)
+        let reply = try await send(.DELETE, "/v3/config/paths/delete/" + Self.escaped(name), path: name)
         if reply.status == 404 { return false }
         try expectOK(reply, path: name)
         return true
@@ -111,7 +118,7 @@ extension MediaMTXAPIClient {
     /// The readers of live path `name` (`GET /v3/paths/get/{name}`); empty when the path is
     /// not active (404).
     public func readers(path name: String) async throws(MediaMTXAPIError) -> [MediaMTXReader] {
-        let reply = try await send(.GET, "/v3/paths/get/" + name, path: name)
+        let reply = try await send(.GET, "/v3/paths/get/" + Self.escaped(name), path: name)
         if reply.status == 404 { return [] }
         try expectOK(reply, path: name)
         guard let object = reply.json as? [String: Any] else {

@@ -4,6 +4,7 @@ public import Logging
 import LookoutCore
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// The MediaMTX Control API v3 (`shared/reference/mediamtx-control-api.md`), for the paths Lookout
 /// manages: set a path's source (patch, or add when the path is missing), confirm it, delete a

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A failed Control API call. Switch on ``code``: each has a different remedy.
 ///
 /// ``message`` is MediaMTX's own error text (`{"status":"error","error":…}`) with any URL in it

@@ -67,7 +67,7 @@ public struct MediaMTXConfig: Sendable, Hashable {
         for name in sources.keys.sorted() where !present.contains(name) {
             kept.append((Node(name, .implicit, .doubleQuoted), Self.managedPath(source: sources[name]!)))
         }
-        root["paths"] = kept.isEmpty ? Node("", .implicit, .plain) : .mapping(.init(kept))
+        root["paths"] = .mapping(.init(kept))  // `{}` when empty: an empty scalar would be a string to MediaMTX
         let text: String
         do {
             text = Self.header + (try Yams.serialize(node: .mapping(root), indent: 2, width: -1, allowUnicode: true))

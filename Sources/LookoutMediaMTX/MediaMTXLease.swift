@@ -26,11 +26,11 @@ public struct MediaMTXLease: Sendable {
         return 0
         """)
 
-    public init(redis: RedisClient, key: String, ttl: Duration, token: String = UUID().uuidString) {
+    public init(redis: RedisClient, key: String, ttl: Duration, token: String? = nil) {
         self.redis = redis
         self.key = key
         self.ttl = ttl
-        self.token = token
+        self.token = token ?? UUID().uuidString
     }
 
     /// Takes the lease if nobody holds it; true when this holder has it now.
