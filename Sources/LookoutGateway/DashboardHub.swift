@@ -20,15 +20,21 @@ final class DashboardHub: Service, Sendable {
     private let history: NotificationHistory
     private let lifecycle: NVRSessionLifecycle
     private let queueLimit: Int
+    /// Channel of ``GatewayControl`` messages (revoked NVR connections).
+    private let controlChannel: String
     private let logger: Logger
     private let lastSequence = Mutex<Int64?>(nil)
     private let dashboards = Mutex<[UUID: Dashboard]>([:])
 
-    init(subscriber: RedisSubscriber, history: NotificationHistory, lifecycle: NVRSessionLifecycle, queueLimit: Int, logger: Logger) {
+    init(
+        subscriber: RedisSubscriber, history: NotificationHistory, lifecycle: NVRSessionLifecycle, queueLimit: Int, controlChannel: String,
+        logger: Logger
+    ) {
         self.subscriber = subscriber
         self.history = history
         self.lifecycle = lifecycle
         self.queueLimit = queueLimit
+        self.controlChannel = controlChannel
         self.logger = logger
     }
 
@@ -42,7 +48,11 @@ final class DashboardHub: Service, Sendable {
                 case .subscribed:
                     await startSequenceIfUnknown()
                     await catchUp(through: nil)
-                case .message(_, let payload):
+                case .message(let channel, let payload):
+                    if channel == controlChannel {
+                        closeRevokedSession(payload)
+                        continue
+                    }
                     guard let seq = Notification.sequence(of: payload) else { continue }
                     await catchUp(through: seq - 1)
                     deliver(payload, seq: seq)
@@ -127,6 +137,19 @@ final class DashboardHub: Service, Sendable {
         let lifecycle = lifecycle
         // As above: closing and publishing the disconnect must not hold up the fan-out.
         Task { await lifecycle.end(session, closing: code, logger: logger) }
+    }
+
+    /// A ``GatewayControl`` revoke: the NVR's token was rotated (or the NVR deleted or renamed);
+    /// its connection here, if any, is closed with 4006.
+    private func closeRevokedSession(_ payload: String) {
+        guard let control = GatewayControl.decode(payload), control.type == .revoke,
+            let session = lifecycle.registry.session(hostname: control.hostname)
+        else { return }
+        var logger = logger
+        logger[metadataKey: "lookout.nvr.hostname"] = "\(session.hostname)"
+        logger.info("Closing a revoked NVR connection", metadata: ["lookout.nvr.revoke_reason": "\(control.reason)"])
+        let lifecycle = lifecycle
+        Task { await lifecycle.end(session, closing: .tokenRevoked, logger: logger) }
     }
 
     private struct NVRChange: Decodable {

@@ -1,56 +1,87 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
-import LookoutCore
+public import LookoutCore
 public import LookoutRedis
 import LookoutStore
 public import PostgresNIO
+public import Prometheus
 public import ServiceLifecycle
 
 /// Builds the gateway process: its clients, the HTTP + WebSocket application and the
 /// background services, as one list for one ServiceGroup (clients first, so they stop last).
 public enum Gateway {
     public static func services(
-        configuration: GatewayConfiguration, redisConfiguration: RedisConfiguration, postgres: PostgresClient, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        configuration: GatewayConfiguration, api: APIConfiguration = APIConfiguration(), redisConfiguration: RedisConfiguration,
+        postgres: PostgresClient, logger: Logger, streamOperations: (any StreamOperations)? = nil,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> [any Service] {
+        let parts = assemble(
+            configuration: configuration, api: api, redisConfiguration: redisConfiguration, postgres: postgres, logger: logger,
+            streamOperations: streamOperations, metrics: metrics)
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(3))
+        let app = Application(
+            router: parts.router,
+            server: .http1WebSocketUpgrade(webSocketRouter: parts.router, configuration: .init(ws: webSocket)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        // Shutdown runs in reverse: NVR sockets close first, then dashboards, then the server.
+        return [parts.redis, postgres, app, parts.hub, parts.housekeeping]
+    }
+
+    /// The gateway's parts before anything runs: the router with every route (HTTP API,
+    /// dashboard page, `/ws`) and the services around it. Tests serve ``GatewayParts/router``
+    /// with `app.test(.router)` and read its routes.
+    public static func assemble(
+        configuration: GatewayConfiguration, api: APIConfiguration, redisConfiguration: RedisConfiguration, postgres: PostgresClient,
+        logger: Logger, streamOperations: (any StreamOperations)? = nil,
+        metrics registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) -> GatewayParts {
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let keys = configuration.keys
         let publisher = PresencePublisher(
             redis: redis, keys: keys, gatewayID: configuration.gatewayID, streamMaxLength: configuration.presenceStreamMaxLength)
         let lifecycle = NVRSessionLifecycle(registry: NVRSessionRegistry(), publisher: publisher)
         let history = NotificationHistory(redis: redis, keys: keys)
-        let subscriber = RedisSubscriber(channels: [keys.notifyChannel], configuration: redisConfiguration, logger: logger)
+        let subscriber = RedisSubscriber(channels: [keys.notifyChannel, keys.gatewayControl], configuration: redisConfiguration, logger: logger)
         let hub = DashboardHub(
-            subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit, logger: logger)
+            subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
+            controlChannel: keys.gatewayControl, logger: logger)
         let nvrs = PostgresNVRRepository(client: postgres)
         let socketHandler = GatewaySocketHandler(
             configuration: configuration,
             nvrHandler: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
             dashboardHandler: DashboardSocketHandler(
                 configuration: configuration, apiKeys: PostgresAPIKeyRepository(client: postgres), nvrs: nvrs, hub: hub, history: history))
+        let metrics = HTTPMetrics(
+            registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
+        let http = HTTPAPI(
+            configuration: api, redis: redis, postgres: postgres, keys: keys, streamOperations: streamOperations, metrics: metrics, logger: logger)
 
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: GatewayRequestContext.self)
+        http.addMiddleware(to: router)
         router.add(middleware: LogRequestsMiddleware(.debug))
         GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: router)
+        http.register(on: router)
         router.ws("/ws") { inbound, outbound, context in
             var connectionLogger = context.logger
             connectionLogger[metadataKey: "lookout.gateway"] = "\(configuration.gatewayID)"
             try await socketHandler.handle(inbound: inbound, outbound: outbound, logger: connectionLogger)
         }
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(3))
-        let app = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: webSocket)),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-            logger: logger)
         let housekeeping = GatewayHousekeeping(
             configuration: configuration, lifecycle: lifecycle, redis: redis, dashboards: { hub.dashboardCount }, startedAt: unixMillis(),
             logger: logger)
-        // Shutdown runs in reverse: NVR sockets close first, then dashboards, then the server.
-        return [redis, postgres, app, hub, housekeeping]
+        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping)
     }
+}
+
+/// What ``Gateway/assemble(configuration:api:redisConfiguration:postgres:logger:streamOperations:metrics:)`` builds.
+public struct GatewayParts {
+    public let router: Router<GatewayRequestContext>
+    public let redis: RedisClient
+    let hub: DashboardHub
+    let housekeeping: GatewayHousekeeping
 }

@@ -12,7 +12,7 @@ struct GatewayRoutes: Sendable {
     let postgres: PostgresClient
     let keys: RedisKeys
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in ["status": "ok"] }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/api/stats") { _, _ in try await stats() }

@@ -1,4 +1,5 @@
 public import Logging
+import LookoutCore
 public import PostgresNIO
 
 /// Camera rows for the HTTP API: list, read, create, change, delete. Never reads a stream URL;

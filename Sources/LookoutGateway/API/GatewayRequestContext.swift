@@ -1,0 +1,25 @@
+public import Hummingbird
+public import HummingbirdWebSocket
+public import LookoutCore
+public import NIOCore
+
+/// The request context of every gateway route: HTTP API, dashboard page and `/ws`. Carries the
+/// client's address (failed-auth limits) and, on `/api` routes, the role of the caller's API key
+/// once ``APIKeyMiddleware`` checked it.
+public struct GatewayRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    public let remoteAddress: SocketAddress?
+    /// Set by ``APIKeyMiddleware`` for `/api` routes.
+    public var role: APIKeyRole?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client's IP address as the socket sees it ("unknown" in router tests). A proxy in
+    /// front of the gateway makes every client look the same: limit failed auth there instead.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The OpenAPI 3.1 document served at `/openapi.json`: every route the gateway registers, its
+/// bodies and its errors. A test compares its paths with the router's routes, both ways.
+enum OpenAPIDocument {
+    static let json: [UInt8] = (try? JSONResponse.encoder.encode(document)).map(Array.init) ?? Array("{}".utf8)
+
+    static var document: JSONValue {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Lookout gateway",
+                "version": "1",
+                "description": """
+                    NVR presence, cameras and their permanent HLS streams. Every /api route needs \
+                    `Authorization: Bearer <API key>`: viewer keys read (GET), admin keys also write. Errors have one shape: \
+                    {"error":{"code","message","field"}}. Stream URLs (RTMP) and tokens never appear in a response, \
+                    except an NVR's new token in the one response that creates or rotates it. Times are Unix milliseconds; \
+                    a field without a value (null) is left out.
+                    """,
+            ],
+            "security": [["apiKey": []]],
+            "tags": [
+                ["name": "cameras"], ["name": "nvrs"], ["name": "streams"], ["name": "operations"], ["name": "dashboard"],
+            ],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["apiKey": ["type": "http", "scheme": "bearer", "description": "an API key (`lk_…`)"]],
+                "schemas": schemas,
+                "responses": errorResponses,
+                "parameters": parameters,
+            ],
+        ]
+    }
+
+    // MARK: Building blocks
+
+    /// Who may call an operation.
+    enum Access {
+        case open
+        case viewer
+        case admin
+    }
+
+    static func ref(_ schema: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(schema)")] }
+    static func parameter(_ name: String) -> JSONValue { ["$ref": .string("#/components/parameters/\(name)")] }
+
+    static func jsonContent(_ schema: JSONValue) -> JSONValue { ["application/json": ["schema": schema]] }
+
+    /// One operation. `errors` are the statuses it can answer besides those its access adds
+    /// (401 and 429 for viewer routes; also 403 for admin routes; 503 for every /api route).
+    static func operation(
+        _ summary: String, tag: String, access: Access, parameters: [JSONValue] = [], body: JSONValue? = nil, bodyRequired: Bool = true,
+        status: Int = 200, response: JSONValue, description: String = "OK", errors: [Int] = []
+    ) -> JSONValue {
+        var fields: [String: JSONValue] = ["summary": .string(summary), "tags": [.string(tag)]]
+        if !parameters.isEmpty { fields["parameters"] = .array(parameters) }
+        if let body { fields["requestBody"] = ["required": .bool(bodyRequired), "content": jsonContent(body)] }
+        var statuses = Set(errors)
+        switch access {
+        case .open:
+            fields["security"] = []
+        case .viewer:
+            statuses.formUnion([401, 429, 503])
+        case .admin:
+            statuses.formUnion([401, 403, 429, 503])
+        }
+        if body != nil { statuses.formUnion([400, 413]) }
+        var responses: [String: JSONValue] = [String(status): ["description": .string(description), "content": response]]
+        for code in statuses.sorted() { responses[String(code)] = ["$ref": .string("#/components/responses/E\(code)")] }
+        fields["responses"] = .object(responses)
+        return .object(fields)
+    }
+
+    /// Error responses by status, each with the error shape and the codes it carries.
+    static var errorResponses: JSONValue {
+        let descriptions = [
+            400: "Malformed JSON, or a body that is not a JSON object", 401: "No API key, or a wrong or revoked one",
+            403: "A viewer key on a route that writes", 404: "No such id (or route)",
+            409: "A unique value is taken (hostname, mediamtxPath, hikResourceId)", 413: "The body is larger than LOOKOUT_API_MAX_BODY",
+            422: "A field is missing, of the wrong type or out of range; `field` names it",
+            429: "Too many failed API-key attempts from this address; see Retry-After", 500: "An unexpected failure (details in the log)",
+            503: "PostgreSQL or Redis unreachable, or stream operations not configured here",
+        ]
+        var responses: [String: JSONValue] = [:]
+        for (status, text) in descriptions {
+            let codes = APIError.codes.filter { $0.status == status }.map(\.code).joined(separator: ", ")
+            responses["E\(status)"] = ["description": .string("\(text). Codes: \(codes)"), "content": jsonContent(ref("Error"))]
+        }
+        return .object(responses)
+    }
+
+    static var parameters: JSONValue {
+        [
+            "id": ["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
+            "cameraId": ["name": "cameraId", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
+            "page": ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]],
+            "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]],
+            "status": ["name": "status", "in": "query", "schema": ["type": "string", "enum": ["online", "offline", "unknown"]]],
+            "nvrId": ["name": "nvrId", "in": "query", "schema": ["type": "integer", "minimum": 1]],
+            "hours": [
+                "name": "hours", "in": "query", "description": "uptime window", "schema": ["type": "integer", "minimum": 1, "maximum": 720, "default": 24],
+            ],
+            "sessionLimit": [
+                "name": "limit", "in": "query", "description": "sessions listed (the uptime counts all)",
+                "schema": ["type": "integer", "minimum": 1, "maximum": 1000, "default": 100],
+            ],
+        ]
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import LookoutTestSupport
+import Testing
+
+/// The dashboard page in a real browser (headless Chromium over the DevTools protocol) against
+/// real gateway and worker processes, Redis and PostgreSQL. The hls.js CDN is unreachable here
+/// (no internet), which the page must survive. Saves `artifacts/dashboard.png`.
+@Suite(.serialized) struct DashboardBrowserTests {
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../artifacts").standardized
+
+    @Test func theDashboardFollowsNVRsLiveInAHeadlessBrowser() async throws {
+        let system = try await LookoutSystem.start(environment: ["LOOKOUT_HLS_BASE_URL": "http://127.0.0.1:9/hls"])
+        defer { Task { await system.shutdown() } }
+        let token = try await system.addNVR("site-nvr-01", cameras: 3)
+        _ = try await system.addNVR("site-nvr-02", cameras: 2)
+        let viewer = try await system.addAPIKey(role: "viewer")
+        let (gateway, port) = try await system.startGateway()
+        let (_, otherPort) = try await system.startGateway(name: "gateway-2")
+        try await system.startWorker()
+        let browser = try await HeadlessChromium.launch()
+        defer { browser.stop() }
+        let page = try await browser.page()
+        let row = #"document.querySelector('tbody[data-hostname="site-nvr-01"]')"#
+
+        // The page asks for a key; the user types it and connects.
+        try await page.navigate("http://127.0.0.1:\(port)/")
+        #expect(await page.waitFor("!document.getElementById('login').hidden") != nil, "the key form shows")
+        _ = try await page.evaluate("document.getElementById('key-input').focus()")
+        try await page.send("Input.insertText", ["text": viewer])
+        _ = try await page.evaluate("document.querySelector('#key-form button[type=submit]').click()")
+        #expect(await page.waitFor("document.querySelectorAll('tbody.nvr').length === 2") != nil, "the NVR table shows: \(system.logs)")
+        #expect(await page.waitFor("document.getElementById('connection').textContent.startsWith('Live')") != nil)
+        #expect(try await page.evaluate("localStorage.getItem('lookout.apiKey')") as? String == viewer)
+
+        // An NVR connects: the page shows it online within 2 s, its cameras with it.
+        let agent = AgentSocket(port: port, hostname: "site-nvr-01", token: token)
+        #expect(await agent.authReply() == "auth_ok")
+        let online = await page.waitFor("\(row).dataset.status === 'online'", timeout: .seconds(2))
+        #expect(online != nil, "online shown within 2 s: \(system.logs)")
+        #expect(try await page.evaluate("\(row).querySelectorAll('button.camera.status-online').length") as? Int == 3)
+
+        // It disconnects: offline within 2 s, cameras "offline because NVR offline", then an alert.
+        agent.close()
+        let offline = await page.waitFor("\(row).dataset.status === 'offline'", timeout: .seconds(2))
+        #expect(offline != nil, "offline shown within 2 s: \(system.logs)")
+        #expect(try await page.string("\(row).textContent").contains("offline because NVR offline"))
+        #expect(await page.waitFor("document.querySelectorAll('#alerts li.alert').length > 0", timeout: .seconds(8)) != nil, "an alert shows")
+        print("dashboard: online after \(online ?? .zero), offline after \(offline ?? .zero)")
+        try await save(try await page.screenshot(), as: "dashboard-offline.png")
+
+        // Playing a camera: the CDN is unreachable and nothing serves HLS; the player says why.
+        _ = try await page.evaluate("\(row).querySelector('button.camera').click()")
+        #expect(await page.waitFor("document.getElementById('player-status').textContent.startsWith('Cannot play')", timeout: .seconds(15)) != nil)
+        let reason = try await page.string("document.getElementById('player-status').textContent")
+        #expect(reason.contains("hls.js") || reason.contains("HLS"), "\(reason)")
+        #expect(try await page.string("document.getElementById('connection').textContent").hasPrefix("Live"), "status works without hls.js")
+
+        // The gateway goes away: the page says it is reconnecting; what happens meanwhile (the
+        // NVR connects through another gateway) shows once it is back, caught up by lastSeq.
+        await gateway.stop()
+        #expect(await page.waitFor("document.getElementById('connection').textContent.includes('reconnecting')", timeout: .seconds(5)) != nil)
+        let again = AgentSocket(port: otherPort, hostname: "site-nvr-01", token: token)
+        #expect(await again.authReply() == "auth_ok")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await page.evaluate("\(row).dataset.status") as? String == "offline", "no gateway: no news")
+        let restarted = try LookoutProcess(name: "gateway-restarted", arguments: ["gateway"], environment: system.environment.merging(["LOOKOUT_HTTP_PORT": String(port)]) { $1 })
+        defer { Task { await restarted.stop() } }
+        #expect(await page.waitFor("\(row).dataset.status === 'online'", timeout: .seconds(20)) != nil, "caught up after reconnecting: \(restarted.log)")
+        #expect(await page.waitFor("document.getElementById('connection').textContent.startsWith('Live')", timeout: .seconds(5)) != nil)
+
+        try await save(try await page.screenshot(), as: "dashboard.png")
+    }
+
+    /// Writes a screenshot under `artifacts/` (gitignored), for a person to look at.
+    private func save(_ png: Data, as name: String) async throws {
+        #expect(png.count > 10_000)
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        let path = Self.artifacts.appendingPathComponent(name)
+        try png.write(to: path)
+        print("dashboard screenshot: \(path.path)")
+    }
+
+    @Test func aRefusedKeyBringsTheFormBack() async throws {
+        let system = try await LookoutSystem.start()
+        defer { Task { await system.shutdown() } }
+        let (_, port) = try await system.startGateway()
+        let browser = try await HeadlessChromium.launch()
+        defer { browser.stop() }
+        let page = try await browser.page()
+        try await page.navigate("http://127.0.0.1:\(port)/")
+        #expect(await page.waitFor("!document.getElementById('login').hidden") != nil)
+        _ = try await page.evaluate(
+            "document.getElementById('key-input').value = 'lk_wrong'; document.querySelector('#key-form button[type=submit]').click()")
+        #expect(await page.waitFor("document.getElementById('key-error').textContent.includes('refused')") != nil)
+        #expect(try await page.evaluate("localStorage.getItem('lookout.apiKey') === null") as? Bool == true)
+        #expect(try await page.evaluate("document.getElementById('board').hidden") as? Bool == true)
+    }
+}
