@@ -65,7 +65,16 @@ public struct GatewayBench: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for fleet in fleets { group.addTask { await fleet.run() } }
             let started = ContinuousClock.now
-            guard try await until(timeout: .seconds(connectSeconds * 4 + 60), { fleets.connected == nvrs }) else {
+            var lastReport = ContinuousClock.now
+            guard
+                try await until(timeout: .seconds(connectSeconds * 4 + 60), {
+                    if ContinuousClock.now - lastReport > .seconds(5) {
+                        logger.notice("Connecting", metadata: ["lookout.bench.connected": "\(fleets.connected)"])
+                        lastReport = .now
+                    }
+                    return fleets.connected == nvrs
+                })
+            else {
                 throw BenchError("only \(fleets.connected) of \(nvrs) connected; gateway log:\n\(gateway.logTail)")
             }
             let connectTime = ContinuousClock.now - started
@@ -88,6 +97,7 @@ public struct GatewayBench: Sendable {
             report.add("heartbeatP50ms", p50, unit: "ms", label: "heartbeat round trip p50 (worst fleet)", decimals: 2)
             report.add("heartbeatP99ms", p99, unit: "ms", label: "heartbeat round trip p99 (worst fleet)", decimals: 2)
 
+            logger.notice("Steady state measured; restarting the gateway for the reconnect storm")
             // Reconnect storm: restart the gateway; agents reconnect with jittered backoff.
             let stormStarted = ContinuousClock.now
             await gateway.terminate()

@@ -13,6 +13,9 @@ public final class RedisConnection: Sendable {
     let configuration: RedisConfiguration
     /// Writes (flushes) issued; a pipeline is one. Tests read it to see batching.
     let writes = Atomic<Int>(0)
+    /// Set when a command failed in a way that leaves the connection unusable (a timeout, a lost
+    /// connection, bad bytes): the channel may still be closing, but no command may use it.
+    private let broken = Atomic(false)
 
     private init(channel: any Channel, configuration: RedisConfiguration) {
         self.channel = channel
@@ -67,7 +70,7 @@ public final class RedisConnection: Sendable {
         }
     }
 
-    public var isActive: Bool { channel.isActive }
+    public var isActive: Bool { channel.isActive && !broken.load(ordering: .relaxed) }
 
     /// Sends one command. An error reply throws `RedisError` with code `.server`.
     @discardableResult
@@ -95,8 +98,10 @@ public final class RedisConnection: Sendable {
         do {
             return try await promise.futureResult.get()
         } catch let error as RedisError {
+            broken.store(true, ordering: .relaxed)
             throw error
         } catch {
+            broken.store(true, ordering: .relaxed)
             throw RedisError(.connectionLost, "\(error)")
         }
     }

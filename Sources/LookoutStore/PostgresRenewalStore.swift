@@ -158,4 +158,13 @@ extension PostgresRenewalStore {
             return result
         }
     }
+
+    /// Closes a history row whose worker lost its lease: another worker does the renewal.
+    public func abandoned(renewalID: Int64) async throws(StoreError) {
+        let logger = logger
+        try await client.store("closing an abandoned renewal") { client in
+            try await client.query(
+                "UPDATE renewals SET finished_at = now(), outcome = 'cancelled', error = 'lease lost' WHERE id = \(renewalID)", logger: logger)
+        }
+    }
 }

@@ -50,7 +50,7 @@ final class StreamsHarness: @unchecked Sendable {
     /// Worker files for fast cycles: 20-second URLs renew after 14 s.
     static func workerFiles(renewal: String = "", sync: Bool = true) -> [String: String] {
         var files = [
-            "renewal.yml": "kind: renewal\nconcurrency: 4\nrequestedLifetime: 20s\nlease: 3s\nexpiryMargin: 2s\nretryInitial: 1s\nretryMaximum: 3s\n" + renewal
+            "renewal.yml": "kind: renewal\nconcurrency: 4\nrequestedLifetime: 20s\nlease: 6s\nexpiryMargin: 2s\nretryInitial: 1s\nretryMaximum: 3s\n" + renewal
         ]
         if sync { files["sync.yml"] = "kind: mediamtx-sync\nlease: 3s\nreconcileEvery: 2s\nminWriteInterval: 1s\nswapDeadlineBeforeExpiry: 4s\n" }
         return files

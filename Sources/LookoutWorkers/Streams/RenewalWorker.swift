@@ -108,6 +108,12 @@ public struct RenewalWorker: Service {
             let renewalID = try await store.begin(cameraID: target.cameraID, attempt: attempt, oldExpiresAt: target.streamExpiresAt, dueAt: claim.dueAt)
             do {
                 let address = try await provider.liveAddress(for: target, lifetime: options.requestedLifetime)
+                // A worker that lost its lease (stalled past it) must not store over the one that took the job.
+                guard try await queue.renewLease(claim, now: unixMillis(), lease: options.lease) else {
+                    try await store.abandoned(renewalID: renewalID)
+                    logger.warning("Renewal lease lost before storing; another worker has the job")
+                    return
+                }
                 let now = unixMillis()
                 let next = RenewalSchedule(lifetimeShare: options.lifetimeShare).dueAt(issuedAt: now, expiresAt: address.expiresAt)
                 try await store.succeeded(renewalID: renewalID, cameraID: target.cameraID, url: address.url, expiresAt: address.expiresAt, nextDueAt: next)
