@@ -118,6 +118,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Numbered dashboard notifications: sequence, capped history and pub/sub in one Lua call.
+        .target(
+            name: "LookoutNotify",
+            dependencies: ["LookoutCore", "LookoutRedis"],
+            swiftSettings: swiftSettings
+        ),
         // Simulated NVR agents (and, with the streams issue, the Hik-Connect cloud).
         .target(
             name: "LookoutSimulator",
@@ -132,7 +138,7 @@ let package = Package(
         .target(
             name: "LookoutGateway",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -144,7 +150,7 @@ let package = Package(
         .target(
             name: "LookoutWorkers",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutHikConnect", "LookoutMediaMTX",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutNotify", "LookoutHikConnect", "LookoutMediaMTX",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -154,7 +160,7 @@ let package = Package(
         .target(
             name: "LookoutBench",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutSimulator",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutNotify", "LookoutSimulator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,7 +172,7 @@ let package = Package(
             name: "LookoutCLI",
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutGateway", "LookoutWorkers", "LookoutSimulator",
-                "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutBench",
+                "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutBench", "LookoutNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

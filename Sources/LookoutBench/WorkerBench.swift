@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import LookoutCore
+import LookoutNotify
 import LookoutRedis
 import LookoutStore
 import LookoutWorkers

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LookoutCore
+import LookoutNotify
 import LookoutMediaMTX
 import LookoutRedis
 import LookoutStore

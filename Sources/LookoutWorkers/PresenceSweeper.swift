@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import LookoutCore
+public import LookoutNotify
 public import LookoutRedis
 public import LookoutStore
 public import ServiceLifecycle

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LookoutCore
+import LookoutNotify
 import LookoutRedis
 import LookoutStore
 
@@ -16,22 +17,8 @@ struct APINotifier: Sendable {
     let keys: RedisKeys
     let nvrs: PostgresNVRRepository
     let logger: Logger
-    var historyLength = 10_000
 
-    /// Must stay the script of `LookoutWorkers.NotificationPublisher` (this module cannot
-    /// import the workers): one INCR, XADD to the capped history, PUBLISH, per notification.
-    static let script = RedisScript(
-        """
-        local last = 0
-        for i = 2, #ARGV do
-            local seq = redis.call('INCR', KEYS[1])
-            local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[i], 2)
-            redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'm', message)
-            redis.call('PUBLISH', KEYS[3], message)
-            last = seq
-        end
-        return last
-        """)
+    var publisher: NotificationPublisher { NotificationPublisher(redis: redis, keys: keys) }
 
     /// Publishes the current state of these NVRs (nil ids are skipped).
     func nvrsChanged(_ ids: [Int64?]) async {
@@ -69,8 +56,7 @@ struct APINotifier: Sendable {
     private func publish(_ bodies: [String]) async {
         guard !bodies.isEmpty else { return }
         do {
-            try await redis.eval(
-                Self.script, keys: [keys.notifySequence, keys.notifyHistory, keys.notifyChannel], arguments: [String(historyLength)] + bodies)
+            try await publisher.publish(bodies: bodies)
         } catch {
             logger.warning("Could not notify dashboards of an API change", metadata: ["lookout.redis.error": "\(error)"])
         }

@@ -31,10 +31,15 @@ public struct NotificationPublisher: Sendable {
     /// Returns the sequence of the last one published (0 when there was nothing to publish).
     @discardableResult
     public func publish(_ notifications: [Notification]) async throws(RedisError) -> Int64 {
-        guard !notifications.isEmpty else { return 0 }
+        try await publish(bodies: notifications.map(\.body))
+    }
+
+    /// Publishes JSON objects (each starting with `{`, without `seq`) as numbered notifications.
+    @discardableResult
+    public func publish(bodies: [String]) async throws(RedisError) -> Int64 {
+        guard !bodies.isEmpty else { return 0 }
         let reply = try await redis.eval(
-            Self.script, keys: [keys.notifySequence, keys.notifyHistory, keys.notifyChannel],
-            arguments: [String(historyLength)] + notifications.map(\.body))
+            Self.script, keys: [keys.notifySequence, keys.notifyHistory, keys.notifyChannel], arguments: [String(historyLength)] + bodies)
         return Int64(reply.int ?? 0)
     }
 }
