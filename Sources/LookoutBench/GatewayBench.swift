@@ -31,6 +31,10 @@ public struct GatewayBench: Sendable {
     }
 
     public func run() async throws {
+        try await BenchCleanup.around(measure)
+    }
+
+    private func measure(_ cleanup: BenchCleanup) async throws {
         let fileLimit = FileLimit.raise()
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let credentials = try await database.provision(nvrs: nvrs)
@@ -39,14 +43,13 @@ public struct GatewayBench: Sendable {
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
         ]
+        cleanup.add { await database.drop() }
+        let gateways = Locked<[BenchProcess]>([])
+        cleanup.add { for gateway in gateways.withLock({ $0 }) { await gateway.terminate() } }
         var gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway")
+        gateways.withLock { $0.append(gateway) }
         let worker = try BenchProcess(arguments: ["worker"], environment: environment, name: "worker")
-        defer {
-            Task {
-                await worker.terminate()
-                await database.drop()
-            }
-        }
+        cleanup.add { await worker.terminate() }
         try await waitForPort(port)
         let baseline = gateway.residentBytes
 
@@ -102,6 +105,8 @@ public struct GatewayBench: Sendable {
             let stormStarted = ContinuousClock.now
             await gateway.terminate()
             gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway-2")
+            let restarted = gateway
+            gateways.withLock { $0.append(restarted) }
             try await waitForPort(port)
             let back = try await until(timeout: .seconds(120), every: .milliseconds(200)) {
                 try await database.count("SELECT count(*) FROM nvrs WHERE status = 'online' AND connection_version >= 2") == nvrs
@@ -110,7 +115,6 @@ public struct GatewayBench: Sendable {
             report.add("stormSeconds", back ? storm.seconds : .nan, unit: "s", label: "reconnect storm: restart → all online in PostgreSQL", target: "≤ 20 s")
             group.cancelAll()
         }
-        await gateway.terminate()
         report.print()
     }
 

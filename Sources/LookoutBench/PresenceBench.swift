@@ -28,6 +28,10 @@ public struct PresenceBench: Sendable {
     }
 
     public func run() async throws {
+        try await BenchCleanup.around(measure)
+    }
+
+    private func measure(_ cleanup: BenchCleanup) async throws {
         FileLimit.raise()
         let pool = max(rate, 2)
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
@@ -41,15 +45,11 @@ public struct PresenceBench: Sendable {
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
         ]
+        cleanup.add { await database.drop() }
         let gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway")
+        cleanup.add { await gateway.terminate() }
         let worker = try BenchProcess(arguments: ["worker"], environment: environment, name: "worker")
-        defer {
-            Task {
-                await gateway.terminate()
-                await worker.terminate()
-                await database.drop()
-            }
-        }
+        cleanup.add { await worker.terminate() }
         guard try await until(timeout: .seconds(30), { canConnect(port: port) }) else { throw BenchError("gateway did not start") }
         let probe = DashboardProbe(port: port, key: key, logger: logger)
         defer { probe.stop() }

@@ -22,6 +22,10 @@ public struct RenewalBench: Sendable {
     }
 
     public func run() async throws {
+        try await BenchCleanup.around(measure)
+    }
+
+    private func measure(_ cleanup: BenchCleanup) async throws {
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let channels = 10
         let devices = max(1, (cameras + channels - 1) / channels)
@@ -42,12 +46,8 @@ public struct RenewalBench: Sendable {
             environment: environment, name: "hik-cloud")
         let mediamtx = try BenchProcess(arguments: ["simulate", "mediamtx", "--port", String(mediamtxPort)], environment: environment, name: "mediamtx")
         let processes = Locked<[BenchProcess]>([cloud, mediamtx])
-        defer {
-            Task {
-                for process in processes.withLock({ $0 }) { await process.terminate() }
-                await database.drop()
-            }
-        }
+        cleanup.add { await database.drop() }
+        cleanup.add { for process in processes.withLock({ $0 }) { await process.terminate() } }
         for port in [cloudPort, mediamtxPort] {
             guard try await until(timeout: .seconds(20), { canConnect(port: port) }) else { throw BenchError("simulator did not start on \(port)") }
         }
@@ -59,7 +59,7 @@ public struct RenewalBench: Sendable {
         try "kind: renewal\nconcurrency: 8\n".write(toFile: renewal, atomically: true, encoding: .utf8)
         let sync = folder + "/sync.yml"
         try "kind: mediamtx-sync\n".write(toFile: sync, atomically: true, encoding: .utf8)
-        let writes = Locked<[ContinuousClock.Instant]>([])
+        let writes = Locked<[Date]>([])
         let started = ContinuousClock.now
         for index in 0..<workers {
             let files = index == 0 ? ["--worker", renewal, "--worker", sync] : ["--worker", renewal]
@@ -73,9 +73,9 @@ public struct RenewalBench: Sendable {
                 var last = Self.modified(configPath)
                 while !Task.isCancelled {
                     try await Task.sleep(for: .milliseconds(20))
-                    let now = Self.modified(configPath)
-                    if now != last {
-                        writes.withLock { $0.append(.now) }
+                    // The file's own modification times, not when we noticed them.
+                    if let now = Self.modified(configPath), now != last {
+                        writes.withLock { $0.append(now) }
                         last = now
                     }
                 }
@@ -92,7 +92,7 @@ public struct RenewalBench: Sendable {
         let requests = stats["requests"] as? Int ?? 0
         let rateLimited = stats["rateLimited"] as? Int ?? -1
         let times = writes.withLock { $0 }
-        let maxWritesPerSecond = times.indices.map { index in times[index...].prefix { $0 - times[index] < .seconds(1) }.count }.max() ?? 0
+        let gaps = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }
 
         var report = BenchReport(bench: "renewal")
         report.note("cameras", total, label: "cameras renewed")
@@ -103,7 +103,8 @@ public struct RenewalBench: Sendable {
         report.note("rateLimitErrors", rateLimited, label: "rate-limit errors (simulator)")
         report.note("maxPerSecondSeen", stats["maxPerSecond"] as? Int ?? -1, label: "most requests in any second (simulator)")
         report.note("fileWrites", times.count, label: "mediamtx.yml writes")
-        report.note("maxFileWritesPerSecond", maxWritesPerSecond, label: "most mediamtx.yml writes in any second (target ≤ 1)")
+        report.add("fileWritesPerSecond", Double(times.count) / elapsed.seconds, unit: "/s", label: "mediamtx.yml writes per second", target: "≤ 1", decimals: 2)
+        report.add("minSecondsBetweenWrites", gaps.min() ?? .nan, unit: "s", label: "shortest gap between two writes (file mtimes)", decimals: 3)
         report.print()
     }
 

@@ -31,13 +31,17 @@ public struct WorkerBench: Sendable {
     }
 
     public func run() async throws {
+        try await BenchCleanup.around(measure)
+    }
+
+    private func measure(_ cleanup: BenchCleanup) async throws {
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
-        defer { Task { await database.drop() } }
+        cleanup.add { await database.drop() }
         let credentials = try await database.provision(nvrs: nvrs)
         let keys = RedisKeys(prefix: "\(database.name):")
         let redisConfiguration = try RedisConfiguration(url: redisURL)
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
-        defer { Task { await redis.close() } }
+        cleanup.add { await redis.close() }
 
         // Every event changes state: per NVR, connected v1, disconnected v1, connected v2, …
         var commands: [RedisCommand] = []
