@@ -53,7 +53,7 @@ cat <<MSG
 Lookout is running.
   Dashboard:   http://127.0.0.1:$LOOKOUT_HTTP_PORT/   (viewer key: $(cat .lookout/viewer.key))
   WebSocket:   ws://127.0.0.1:$LOOKOUT_HTTP_PORT/ws
-  Stats:       http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/stats
+  Stats:       curl -H "Authorization: Bearer $(cat .lookout/viewer.key)" http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/stats
   Logs:        .lookout/gateway.log, .lookout/worker.log, .lookout/hik-cloud.log, .lookout/mediamtx.log
   $nvrs simulated NVRs (4 cameras each) connect, heartbeat and churn. Ctrl-C stops.
   Streams:     20 cameras from the simulated cloud, URLs renewed every ~84 s into .lookout/mediamtx.yml
