@@ -68,3 +68,17 @@ final class BenchProcess: @unchecked Sendable {
         if process.isRunning { Foundation.kill(pid, SIGKILL) }
     }
 }
+
+/// A TCP port on 127.0.0.1 that nothing listens on now (bound to port 0 and read back).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0 }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

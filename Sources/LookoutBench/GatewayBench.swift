@@ -38,7 +38,7 @@ public struct GatewayBench: Sendable {
         let fileLimit = FileLimit.raise()
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let credentials = try await database.provision(nvrs: nvrs)
-        let port = Int.random(in: 20_000...29_999)
+        let port = freePort()
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",

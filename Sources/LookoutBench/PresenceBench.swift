@@ -40,7 +40,7 @@ public struct PresenceBench: Sendable {
         _ = try await database.withClient(database.url) { client in
             try await client.query("INSERT INTO api_keys (name, key_hash, role) VALUES ('bench', \(SecretHash.sha256Hex(key)), 'viewer')", logger: logger)
         }
-        let port = Int.random(in: 30_000...39_999)
+        let port = freePort()
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",

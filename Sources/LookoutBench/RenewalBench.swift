@@ -29,8 +29,8 @@ public struct RenewalBench: Sendable {
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let channels = 10
         let devices = max(1, (cameras + channels - 1) / channels)
-        let cloudPort = Int.random(in: 40_000...44_999)
-        let mediamtxPort = Int.random(in: 45_000...49_999)
+        let cloudPort = freePort()
+        let mediamtxPort = freePort()
         let folder = NSTemporaryDirectory() + "lookout-bench-renewal-\(getpid())"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let configPath = folder + "/mediamtx.yml"

@@ -80,6 +80,7 @@ struct GatewayHousekeeping: Service {
 
     /// Graceful shutdown: every agent is told to go elsewhere, and its end is announced.
     private func shutdown() async {
+        lifecycle.registry.startDraining()
         let sessions = lifecycle.registry.all
         logger.info("Closing NVR connections for shutdown", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])
         await withTaskGroup(of: Void.self) { group in

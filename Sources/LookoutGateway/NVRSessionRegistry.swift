@@ -10,6 +10,15 @@ final class NVRSessionRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    private let draining = Atomic(false)
+
+    /// Set when the gateway starts shutting down: from then on NVRs are turned away (1001), so an
+    /// agent that was just closed reconnects to another gateway, not to this one again.
+    var isDraining: Bool {
+        get { draining.load(ordering: .relaxed) }
+    }
+
+    func startDraining() { draining.store(true, ordering: .relaxed) }
 
     /// Adds a session; returns the one it replaces (the same NVR connected twice), to be closed.
     func register(_ session: NVRSession) -> NVRSession? {

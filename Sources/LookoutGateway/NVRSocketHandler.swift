@@ -18,10 +18,13 @@ struct NVRSocketHandler: Sendable {
     ) async throws {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
+        guard !lifecycle.registry.isDraining else { return await connection.close(.goingAway) }
         guard let session = try await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return }
         authenticated.set()
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
+        // Shutdown may have begun while this one authenticated.
+        guard !lifecycle.registry.isDraining else { return await connection.close(.goingAway) }
         do {
             try await lifecycle.start(session, logger: logger)
         } catch {
