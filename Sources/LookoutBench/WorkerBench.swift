@@ -133,24 +133,14 @@ public struct WorkerBench: Sendable {
 
     private func redisBenchmarkXADD(_ configuration: RedisConfiguration, key: String) -> Double? {
         let payload = PresenceEvent(kind: .connected, hostname: "bench-nvr-000001", version: 1, sessionID: "s-0", gatewayID: "bench", at: 1_700_000_000_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
-        process.arguments =
-            ["-h", configuration.host, "-p", String(configuration.port), "-c", "1", "-P", "500", "-n", String(events), "--csv", "XADD", key, "*"]
-            + payload.streamFields.flatMap { [$0.0, $0.1] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let rps = RedisBenchmark.requestsPerSecond(
+            configuration, test: "XADD", arguments: ["-P", "500", "-n", String(events), "XADD", key, "*"] + payload.streamFields.flatMap { [$0.0, $0.1] })
         let cleanup = Process()
         cleanup.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
         cleanup.arguments = ["-h", configuration.host, "-p", String(configuration.port), "DEL", key]
         cleanup.standardOutput = FileHandle.nullDevice
         try? cleanup.run()
         cleanup.waitUntilExit()
-        guard let line = text.split(separator: "\n").last, line.hasPrefix("\"XADD") else { return nil }
-        return Double(line.split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        return rps
     }
 }

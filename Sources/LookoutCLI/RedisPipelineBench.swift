@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LookoutBench
 import LookoutCore
 import LookoutRedis
 
@@ -62,26 +63,11 @@ struct RedisPipelineBench: AsyncParsableCommand {
         let redisBenchmarkPipelineMicros: Int64?
     }
 
-    /// The server's own ceiling: `redis-benchmark` sending the same number of SETs as one
-    /// pipeline over one connection, converted from requests/s to µs for the batch.
+    /// The server's own ceiling: the same number of SETs as one pipeline, in µs for the batch.
     static func redisBenchmarkMicros(_ configuration: RedisConfiguration, commands: Int) -> Int64? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
-        process.arguments = [
-            "-h", configuration.host, "-p", String(configuration.port), "-c", "1", "-n", String(commands), "-P", String(commands), "-t", "set",
-            "--csv",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        // "SET","1123595.50",…: the second column is requests per second.
-        guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("\"SET") }),
-            let rps = Double(line.split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))), rps > 0
-        else { return nil }
-        return Int64(Double(commands) / rps * 1_000_000)
+        RedisBenchmark.requestsPerSecond(
+            configuration, test: "SET", arguments: ["-n", String(commands), "-P", String(commands), "-t", "set"]
+        ).map { Int64(Double(commands) / $0 * 1_000_000) }
     }
 
     static func median(_ values: [Duration]) -> Int64 {
