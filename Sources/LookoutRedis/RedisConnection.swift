@@ -90,11 +90,21 @@ public final class RedisConnection: Sendable {
         let timeout = configuration.commandTimeout + (commands.compactMap(\.blockingDuration).max() ?? .zero)
         let channel = self.channel
         let timeoutTask = eventLoop.scheduleTask(in: .milliseconds(timeout.milliseconds)) {
+            // The handler fails every command in flight and closes; failing this promise too
+            // covers a channel whose pipeline is already gone (a second completion is ignored).
             channel.triggerUserOutboundEvent(RedisTimeoutEvent(), promise: nil)
+            promise.fail(RedisError(.timeout, "no reply within the command timeout"))
         }
         promise.futureResult.whenComplete { _ in timeoutTask.cancel() }
         writes.add(1, ordering: .relaxed)
-        channel.writeAndFlush(RedisRequest(bytes: bytes, count: commands.count, promise: promise), promise: nil)
+        // On a channel that closed after `isActive` was read, the write never reaches
+        // `RedisCommandHandler` (NIO removes the handlers of a closed channel) and fails
+        // here: that failure must reach the caller, or it would wait forever.
+        let written = eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            promise.fail(error as? RedisError ?? RedisError(.connectionLost, "write failed: \(error)"))
+        }
+        channel.writeAndFlush(RedisRequest(bytes: bytes, count: commands.count, promise: promise), promise: written)
         do {
             return try await promise.futureResult.get()
         } catch let error as RedisError {

@@ -1,4 +1,6 @@
 import LookoutTestSupport
+import NIOCore
+import Synchronization
 import Testing
 
 @testable import LookoutRedis
@@ -86,5 +88,29 @@ import Testing
             try await redis.ping()
             #expect(await redis.connectionCount == 2)
         }
+    }
+
+    /// A connection closed after a caller picked it (Redis killed, say): NIO has torn down the
+    /// channel's handlers, so the write never reaches the reply matcher. The caller must get a
+    /// typed error at once, not wait forever (or leak its promise, a crash in debug builds).
+    @Test func aCommandOnAClosedConnectionFailsInsteadOfHanging() async throws {
+        var configuration = try RedisConfiguration(url: TestEnvironment.redisURL)
+        configuration.commandTimeout = .seconds(30)
+        let connection = try await RedisConnection.connect(configuration, logger: .test)
+        await connection.close()
+        try await connection.channel.closeFuture.get()
+        let started = ContinuousClock.now
+        for _ in 0..<3 {
+            // Unstructured and polled, so a hanging send fails the test instead of hanging it.
+            let finished = Atomic(false)
+            let send = Task {
+                defer { finished.store(true, ordering: .relaxed) }
+                try await connection.send(RedisCommand("PING"))
+            }
+            try #require(try await eventually(timeout: .seconds(5)) { finished.load(ordering: .relaxed) })
+            let error = await #expect(throws: RedisError.self) { try await send.value }
+            #expect(error?.code == .connectionLost)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
