@@ -17,14 +17,17 @@ public struct WorkerBench: Sendable {
     public var events: Int
     public var nvrs: Int
     public var batchSize: Int
+    /// Consumers draining the stream at once (the worker file's `concurrency`).
+    public var consumers: Int
     public var redisURL: String
     public var databaseURL: String
     public var logger: Logger
 
-    public init(events: Int, nvrs: Int, batchSize: Int, redisURL: String, databaseURL: String, logger: Logger) {
+    public init(events: Int, nvrs: Int, batchSize: Int, consumers: Int = 2, redisURL: String, databaseURL: String, logger: Logger) {
         self.events = events
         self.nvrs = nvrs
         self.batchSize = batchSize
+        self.consumers = max(1, consumers)
         self.redisURL = redisURL
         self.databaseURL = databaseURL
         self.logger = logger
@@ -65,25 +68,32 @@ public struct WorkerBench: Sendable {
         var report = BenchReport(bench: "worker")
         report.note("events", events, label: "presence state changes")
         report.note("batchSize", batchSize, label: "batch size")
+        report.note("consumers", consumers, label: "worker consumers")
         report.add("preloadXaddPerSecond", Double(events) / preload.seconds, unit: "/s", label: "our client: pipelined XADD")
 
         let postgres = PostgresClient(configuration: try PostgresClient.Configuration(url: database.url), backgroundLogger: logger)
-        let consumerRedis = RedisClient(configuration: redisConfiguration, logger: logger)
         var options = PresenceWorkerOptions()
         options.batchSize = batchSize
         options.block = .milliseconds(100)
-        let worker = PresenceWorker(
-            options: options, keys: keys, redis: consumerRedis, store: PostgresPresenceStore(client: postgres),
-            nvrs: PostgresNVRRepository(client: postgres), notifier: NotificationPublisher(redis: redis, keys: keys), consumer: "bench", logger: logger)
+        // As `lookout worker` builds them: one Redis client per consumer (XREADGROUP BLOCK holds it).
+        let consumerClients = (0..<consumers).map { _ in RedisClient(configuration: redisConfiguration, logger: logger) }
+        let workers = consumerClients.enumerated().map { index, consumerRedis in
+            PresenceWorker(
+                options: options, keys: keys, redis: consumerRedis, store: PostgresPresenceStore(client: postgres),
+                nvrs: PostgresNVRRepository(client: postgres), notifier: NotificationPublisher(redis: redis, keys: keys), consumer: "bench-\(index)",
+                logger: logger)
+        }
         let started = ContinuousClock.now
         let drained: Bool = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await postgres.run()
                 return false
             }
-            group.addTask {
-                try await worker.run()
-                return false
+            for worker in workers {
+                group.addTask {
+                    try await worker.run()
+                    return false
+                }
             }
             defer { group.cancelAll() }
             return try await until(timeout: .seconds(600), every: .milliseconds(50)) {
@@ -94,13 +104,13 @@ public struct WorkerBench: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - started
-        await consumerRedis.close()
+        for client in consumerClients { await client.close() }
         guard drained else { throw BenchError("the worker did not drain the stream") }
         let applied = Double(events) / elapsed.seconds
         report.add("changesPerSecond", applied, unit: "/s", label: "worker: changes applied", target: "≥ 50,000 /s")
 
         let pgCeiling = try await pgbenchCeiling(database: database)
-        report.add("pgbenchRowsPerSecond", pgCeiling, unit: "rows/s", label: "ceiling: pgbench batched UPDATE (\(batchSize) rows/statement)")
+        report.add("pgbenchRowsPerSecond", pgCeiling, unit: "rows/s", label: "ceiling: pgbench batched UPDATE (\(batchSize) rows/statement, \(consumers) clients)")
         report.add("shareOfPgbench", applied / pgCeiling * 100, unit: "%", label: "worker / pgbench ceiling", target: "≥ 60 %")
         if let xadd = redisBenchmarkXADD(redisConfiguration, key: keys.prefix + "bench-xadd") {
             report.add("redisBenchmarkXaddPerSecond", xadd, unit: "/s", label: "ceiling: redis-benchmark XADD, same payload")
@@ -118,7 +128,8 @@ public struct WorkerBench: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // `-t`, not `-T`: pgbench times `-T` with SIGALRM, which a child of this process inherits blocked.
-        process.arguments = ["pgbench", "-n", "-c", "1", "-t", "100", "-f", script, database.url]
+        // As many clients as the worker has consumers: the same concurrency on the same machine.
+        process.arguments = ["pgbench", "-n", "-c", String(consumers), "-j", String(consumers), "-t", "100", "-f", script, database.url]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -56,11 +56,12 @@ struct WorkerBenchCommand: AsyncParsableCommand {
     @Option(help: "State changes preloaded into the stream.") var events = 200_000
     @Option(help: "NVRs they are spread over.") var nvrs = 10_000
     @Option(help: "Worker batch size.") var batchSize = 500
+    @Option(help: "Consumers in the worker (its `concurrency`).") var consumers = 2
 
     func run() async throws {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
         try await WorkerBench(
-            events: events, nvrs: nvrs, batchSize: batchSize, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
+            events: events, nvrs: nvrs, batchSize: batchSize, consumers: consumers, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
             logger: LoggingBootstrap.logger("lookout.bench")
         ).run()
     }
