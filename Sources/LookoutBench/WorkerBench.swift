@@ -53,7 +53,7 @@ public struct WorkerBench: Sendable {
             let nvr = credentials[index % nvrs].hostname
             let round = index / nvrs
             let event = PresenceEvent(
-                kind: round % 2 == 0 ? .connected : .disconnected, hostname: nvr, version: Int64(round / 2 + 1), sessionID: "s-\(round / 2)",
+                kind: round % 2 == 0 ? .connected : .disconnected, hostname: nvr, version: Int64(round / 2 + 1), sessionID: Self.sessionID(nvr: index % nvrs, connection: round / 2),
                 gatewayID: "bench", at: 1_700_000_000_000 + Int64(index))
             commands.append(.xadd(keys.presenceStream, fields: event.streamFields))
         }
@@ -142,8 +142,14 @@ public struct WorkerBench: Sendable {
         return tps * Double(batchSize)
     }
 
+    /// A session id per NVR and connection, shaped like the gateway's (a lowercase UUID), so each
+    /// connection is its own `nvr_sessions` row as in production.
+    static func sessionID(nvr: Int, connection: Int) -> String {
+        String(format: "%08x-0000-4000-8000-%012x", nvr, connection)
+    }
+
     private func redisBenchmarkXADD(_ configuration: RedisConfiguration, key: String) -> Double? {
-        let payload = PresenceEvent(kind: .connected, hostname: "bench-nvr-000001", version: 1, sessionID: "s-0", gatewayID: "bench", at: 1_700_000_000_000)
+        let payload = PresenceEvent(kind: .connected, hostname: "bench-nvr-000001", version: 1, sessionID: Self.sessionID(nvr: 0, connection: 0), gatewayID: "bench", at: 1_700_000_000_000)
         let rps = RedisBenchmark.requestsPerSecond(
             configuration, test: "XADD", arguments: ["-P", "500", "-n", String(events), "XADD", key, "*"] + payload.streamFields.flatMap { [$0.0, $0.1] })
         let cleanup = Process()

@@ -13,12 +13,15 @@ public enum Notification: Sendable, Equatable {
     public var body: String {
         switch self {
         case .nvr(let state):
-            let nvr = (try? JSONEncoder.lookout.encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            return #"{"type":"nvr","nvr":\#(nvr)}"#
+            return #"{"type":"nvr","nvr":\#(state.jsonText)}"#
         case .alert(let id, let hostname, let message, let at):
-            let fields: [String: any Sendable] = ["type": "alert", "nvrId": id, "hostname": hostname, "message": message, "at": at]
-            let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
-            return String(decoding: data, as: UTF8.self)
+            return JSONText.object {
+                $0.field("at", at)
+                $0.field("hostname", hostname)
+                $0.field("message", message)
+                $0.field("nvrId", id)
+                $0.field("type", "alert")
+            }
         }
     }
 

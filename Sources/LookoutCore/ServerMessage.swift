@@ -13,27 +13,38 @@ public enum ServerMessage: Sendable, Equatable {
     /// One numbered notification, passed on as the worker wrote it.
     case notification(json: String)
 
+    /// Keys sorted, as everywhere in the protocol; written without `JSONEncoder` because the
+    /// gateway sends one `heartbeat_ack` per heartbeat (see `JSONText`).
     public var json: String {
         switch self {
         case .authOK(let session, let interval):
-            return Self.encode(["type": "auth_ok", "session": session, "heartbeatInterval": interval])
+            return JSONText.object {
+                $0.field("heartbeatInterval", Int64(interval))
+                $0.field("session", session)
+                $0.field("type", "auth_ok")
+            }
         case .authError(let code, let error):
-            return Self.encode(["type": "auth_error", "code": code, "error": error])
+            return JSONText.object {
+                $0.field("code", code)
+                $0.field("error", error)
+                $0.field("type", "auth_error")
+            }
         case .heartbeatAck(let time):
-            return Self.encode(["type": "heartbeat_ack", "serverTime": time])
+            return JSONText.object {
+                $0.field("serverTime", time)
+                $0.field("type", "heartbeat_ack")
+            }
         case .error(let code, let message):
-            return Self.encode(["type": "error", "code": code, "message": message])
+            return JSONText.object {
+                $0.field("code", code)
+                $0.field("message", message)
+                $0.field("type", "error")
+            }
         case .snapshot(let seq, let nvrs):
-            let body = (try? JSONEncoder.lookout.encode(nvrs)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-            return #"{"type":"snapshot","seq":\#(seq),"nvrs":\#(body)}"#
+            return #"{"type":"snapshot","seq":\#(seq),"nvrs":\#(NVRState.jsonText(nvrs))}"#
         case .notification(let json):
             return json
         }
-    }
-
-    private static func encode(_ object: [String: any Sendable]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }
 
