@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// `lookout bench worker --events N`: N presence state changes preloaded into the stream, then
 /// drained by the real `PresenceWorker` (its SQL, notifications and acks); reports changes
 /// applied per second. In the same run it measures the ceilings: `redis-benchmark` XADD with the
-/// same payload, and `pgbench` running a batched UPDATE of the same shape on a table of the
+/// same payload, and `pgbench` running the worker's own batched UPDATE on a table of the
 /// same shape (`nvrs`), so the result reads as a share of what the machine can do.
 public struct WorkerBench: Sendable {
     public var events: Int
@@ -110,7 +110,7 @@ public struct WorkerBench: Sendable {
         report.add("changesPerSecond", applied, unit: "/s", label: "worker: changes applied", target: "≥ 50,000 /s")
 
         let pgCeiling = try await pgbenchCeiling(database: database)
-        report.add("pgbenchRowsPerSecond", pgCeiling, unit: "rows/s", label: "ceiling: pgbench batched UPDATE (\(batchSize) rows/statement, \(consumers) clients)")
+        report.add("pgbenchRowsPerSecond", pgCeiling, unit: "rows/s", label: "ceiling: pgbench, the worker's UPDATE (\(batchSize) rows, \(consumers) clients)")
         report.add("shareOfPgbench", applied / pgCeiling * 100, unit: "%", label: "worker / pgbench ceiling", target: "≥ 60 %")
         if let xadd = redisBenchmarkXADD(redisConfiguration, key: keys.prefix + "bench-xadd") {
             report.add("redisBenchmarkXaddPerSecond", xadd, unit: "/s", label: "ceiling: redis-benchmark XADD, same payload")
@@ -118,12 +118,28 @@ public struct WorkerBench: Sendable {
         report.print()
     }
 
-    /// `pgbench` running the same shape of batched UPDATE the worker issues, on the bench's `nvrs`.
+    /// `pgbench` running the worker's own UPDATE (`PostgresPresenceStore.nvrUpdateSQL`) on the
+    /// bench's `nvrs`: each transaction changes a random window of `batchSize` rows to a random
+    /// status, its arrays built by PostgreSQL instead of bound by the client.
     private func pgbenchCeiling(database: BenchDatabase) async throws -> Double {
         let script = NSTemporaryDirectory() + "lookout-pgbench-\(getpid()).sql"
+        func filled(_ value: String, _ type: String) -> String { "array_fill(\(value)::\(type), ARRAY[\(batchSize)])" }
+        let arrays = [
+            "$1": "ARRAY(SELECT generate_series(:start, :start + \(batchSize - 1))::bigint)",
+            "$2": filled("(CASE WHEN :online = 1 THEN 'online' ELSE 'offline' END)", "text"),
+            "$3": filled(":version", "bigint"),
+            "$4": filled("(extract(epoch FROM now()) * 1000)", "bigint"),
+            "$5": filled("'\(Self.sessionID(nvr: 0, connection: 0))'", "text"),
+            "$6": filled("'bench'", "text"),
+            "$7": filled("(extract(epoch FROM now()) * 1000)", "bigint"),
+        ]
+        var update = PostgresPresenceStore.nvrUpdateSQL
+        for (parameter, array) in arrays { update = update.replacingOccurrences(of: "\(parameter)::bigint[]", with: array).replacingOccurrences(of: "\(parameter)::text[]", with: array) }
         try """
         \\set start random(1, \(max(1, nvrs - batchSize)))
-        UPDATE nvrs SET status = CASE WHEN status = 'online' THEN 'offline' ELSE 'online' END, connection_version = connection_version + 1, status_changed_at = now(), session_id = 's', gateway_id = 'bench' WHERE id BETWEEN :start AND :start + \(batchSize - 1);
+        \\set online random(0, 1)
+        \\set version random(1, 1000000000)
+        \(update.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "));
         """.write(toFile: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
