@@ -108,9 +108,16 @@ public struct GatewayBench: Sendable {
             let restarted = gateway
             gateways.withLock { $0.append(restarted) }
             try await waitForPort(port)
+            var lastStormReport = ContinuousClock.now
             let back = try await until(timeout: .seconds(120), every: .milliseconds(200)) {
-                try await database.count("SELECT count(*) FROM nvrs WHERE status = 'online' AND connection_version >= 2") == nvrs
+                let online = try await database.count("SELECT count(*) FROM nvrs WHERE status = 'online' AND connection_version >= 2")
+                if ContinuousClock.now - lastStormReport > .seconds(5) {
+                    logger.notice("Reconnecting", metadata: ["lookout.bench.online": "\(online)", "lookout.bench.fleet": "\(fleets.summary)"])
+                    lastStormReport = .now
+                }
+                return online == nvrs
             }
+            if !back { logger.warning("Storm did not complete", metadata: ["lookout.bench.fleet": "\(fleets.summary)"]) }
             let storm = ContinuousClock.now - stormStarted
             report.add("stormSeconds", back ? storm.seconds : .nan, unit: "s", label: "reconnect storm: restart → all online in PostgreSQL", target: "≤ 20 s")
             group.cancelAll()
@@ -125,6 +132,16 @@ public struct GatewayBench: Sendable {
 
 extension [NVRFleet] {
     var connected: Int { reduce(0) { $0 + $1.stats.connectedNow } }
+
+    /// The fleets' counters summed, for progress lines.
+    var summary: String {
+        let stats = map(\.stats)
+        var codes: [UInt16: Int] = [:]
+        for stat in stats { codes.merge(stat.disconnectsByCloseCode, uniquingKeysWith: +) }
+        let sum = { (value: (FleetStats) -> Int) in stats.reduce(0) { $0 + value($1) } }
+        return "connected \(sum(\.connectedNow)), reconnects \(sum(\.reconnects)), connect failures \(sum(\.connectFailures)), "
+            + "closed without frame \(sum(\.disconnectsWithoutCloseFrame)), closed by code \(codes.sorted { $0.key < $1.key }), stopped \(sum(\.stoppedAgents))"
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

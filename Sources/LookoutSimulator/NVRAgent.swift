@@ -17,6 +17,10 @@ public struct NVRAgent: Sendable {
     public let onEvent: (@Sendable (NVRAgentEvent) -> Void)?
     /// How long a stopping agent waits for the gateway to answer its close frame.
     public var closeTimeout: Duration = .seconds(5)
+    /// Connect, upgrade and `auth_ok` must be done within this, or the attempt is cut and fails.
+    /// Without it an agent whose half-open upgrade the gateway dropped while shutting down (FIN,
+    /// no response) waited forever in CLOSE-WAIT: 104 of 3,000 agents in a reconnect storm.
+    public var handshakeTimeout: Duration = .seconds(10)
     let logger: Logger
 
     /// - Parameters:
@@ -70,11 +74,17 @@ public struct NVRAgent: Sendable {
                 await connection.handle(inbound: inbound, outbound: outbound)
             }
         }
+        let handshakeTimeout = self.handshakeTimeout
+        let watchdog = Task {
+            try await Task.sleep(for: handshakeTimeout)
+            if state.session == nil { task.cancel() }
+        }
         let result = await withTaskCancellationHandler {
             await task.result
         } onCancel: {
             if !stop.fire() { task.cancel() }
         }
+        watchdog.cancel()
         switch result {
         case .success(let frame):
             let exit = NVRAgentExit(
