@@ -74,15 +74,26 @@ public struct NVRAgent: Sendable {
                 await connection.handle(inbound: inbound, outbound: outbound)
             }
         }
+        // The WebSocket client awaits its upgrade on a future that ignores cancellation, so a
+        // handshake the gateway never answers is abandoned rather than awaited: the attempt fails
+        // now, and the stop signal makes the socket close itself should it ever open.
+        let outcome = FirstOutcome<Result<WebSocketCloseFrame?, any Error>>()
         let handshakeTimeout = self.handshakeTimeout
         let watchdog = Task {
             try await Task.sleep(for: handshakeTimeout)
-            if state.session == nil { task.cancel() }
+            guard state.session == nil else { return }
+            _ = stop.fire()
+            task.cancel()
+            outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: "no auth_ok within \(handshakeTimeout)")))
         }
+        Task { outcome.offer(await task.result) }
         let result = await withTaskCancellationHandler {
-            await task.result
+            await outcome.value
         } onCancel: {
-            if !stop.fire() { task.cancel() }
+            if !stop.fire() {
+                task.cancel()
+                outcome.offer(.failure(CancellationError()))
+            }
         }
         watchdog.cancel()
         switch result {
@@ -100,6 +111,7 @@ public struct NVRAgent: Sendable {
                 logger.debug("Connection lost", metadata: ["lookout.error": "\(error)"])
                 return NVRAgentExit(closeCode: nil, reason: nil, authenticated: state.session != nil, session: state.session)
             }
+            if let error = error as? NVRAgentError { throw error }  // the handshake timed out
             if stop.isRequested { throw .cancelled }
             throw .connectionFailed(url: url, reason: "\(error)")
         }
