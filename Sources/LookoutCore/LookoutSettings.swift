@@ -12,6 +12,8 @@ public struct LookoutSettings: Sendable {
     public var heartbeatInterval: Duration
     public var allowHostnameOnlyAuth: Bool
     public var wsMaxMessageSize: Int
+    /// Between WebSocket pings; nil: none.
+    public var wsPingInterval: Duration?
     public var flapGrace: Duration
     /// MediaMTX's HLS address as browsers reach it, without a trailing `/`.
     public var hlsBaseURL: String
@@ -37,6 +39,8 @@ public struct LookoutSettings: Sendable {
         heartbeatInterval = .seconds(try source.integer(.heartbeatInterval, in: 1...3600))
         allowHostnameOnlyAuth = try source.boolean(.allowHostnameOnlyAuth)
         wsMaxMessageSize = try source.integer(.wsMaxMessageSize, in: 1024...(16 << 20))
+        let ping = try source.integer(.wsPingInterval, in: 0...3600)
+        wsPingInterval = ping == 0 ? nil : .seconds(ping)
         flapGrace = .seconds(try source.integer(.flapGrace, in: 0...86_400))
         hlsBaseURL = try Self.httpURL(source, .hlsBaseURL)
         corsOrigins = try Self.origins(source, .corsOrigins)

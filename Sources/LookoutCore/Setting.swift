@@ -39,6 +39,9 @@ extension Setting {
     public static let wsMaxMessageSize = Setting(
         "LOOKOUT_WS_MAX_MESSAGE", yaml: "presence.maxMessageSize", default: "65536",
         "Largest WebSocket message in bytes; larger ones close the socket with 1009")
+    public static let wsPingInterval = Setting(
+        "LOOKOUT_WS_PING_INTERVAL", yaml: "presence.pingInterval", default: "30",
+        "Seconds between the gateway's WebSocket pings, which find dead sockets (dashboards send no heartbeats); 0: none")
     public static let flapGrace = Setting(
         "LOOKOUT_FLAP_GRACE", yaml: "presence.flapGrace", default: "30",
         "Seconds an NVR must stay offline before it raises an alert (shorter flaps are only recorded)")
@@ -63,7 +66,7 @@ extension Setting {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
-        .allowHostnameOnlyAuth, .wsMaxMessageSize, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
+        .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
         .hlsScriptURL, .logLevel,
     ] + streams
 }

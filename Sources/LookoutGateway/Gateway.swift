@@ -21,11 +21,12 @@ public enum Gateway {
             configuration: configuration, api: api, redisConfiguration: redisConfiguration, postgres: postgres, logger: logger,
             streamOperations: streamOperations, metrics: metrics)
         let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(3))
+            maxFrameSize: configuration.maxMessageSize, autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
+            closeTimeout: .seconds(3))
         let app = Application(
             router: parts.router,
             server: .http1WebSocketUpgrade(webSocketRouter: parts.router, configuration: .init(ws: webSocket)),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout", backlog: GatewayConfiguration.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         // Shutdown runs in reverse: NVR sockets close first, then dashboards, then the server.

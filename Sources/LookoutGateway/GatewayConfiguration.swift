@@ -13,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
     public var silenceLimit: Duration
     public var authTimeout: Duration
     public var maxMessageSize: Int
+    /// WebSocket pings (nil: none); they find dead dashboard sockets, NVRs have heartbeats.
+    public var pingInterval: Duration?
     public var allowHostnameOnlyAuth: Bool
     /// Invalid messages in a row before the connection is closed.
     public var maxConsecutiveErrors: Int
@@ -32,12 +34,18 @@ public struct GatewayConfiguration: Sendable {
         silenceLimit = settings.heartbeatInterval * 1.5
         authTimeout = .seconds(10)
         maxMessageSize = settings.wsMaxMessageSize
+        pingInterval = settings.wsPingInterval
         allowHostnameOnlyAuth = settings.allowHostnameOnlyAuth
         maxConsecutiveErrors = 10
         dashboardQueueLimit = 10_000
         presenceStreamMaxLength = 1_000_000
         flushInterval = .seconds(1)
     }
+
+    /// The accept queue asked of the kernel (it caps it at `net.core.somaxconn`, 4096 here):
+    /// Hummingbird's default of 256 overflowed in reconnect storms, and a client whose final
+    /// handshake ACK is dropped sits in a connection the gateway never accepted.
+    static let listenBacklog = 4096
 
     /// Seconds, as announced to agents in `auth_ok`.
     var heartbeatSeconds: Int { Int(heartbeatInterval.components.seconds) }
