@@ -36,6 +36,13 @@ public struct GatewayBench: Sendable {
 
     private func measure(_ cleanup: BenchCleanup) async throws {
         let fileLimit = FileLimit.raise()
+        // The agents' sockets share this process's open-file limit with reconnect attempts
+        // (old and new sockets overlap in a storm), pipes and database clients; at the limit,
+        // spawning the restarted gateway traps in Foundation's `Pipe()`.
+        let headroom = 500
+        guard nvrs + headroom <= Int(fileLimit) else {
+            throw BenchError("--nvrs \(nvrs) needs \(nvrs + headroom) open files; this process may open \(fileLimit): use --nvrs \(Int(fileLimit) - headroom) at most")
+        }
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let credentials = try await database.provision(nvrs: nvrs)
         let port = freePort()
