@@ -48,7 +48,7 @@ public struct GatewayBench: Sendable {
         let port = freePort()
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
-            "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
+            "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "notice",
         ]
         cleanup.add { await database.drop() }
         let gateways = Locked<[BenchProcess]>([])
@@ -111,10 +111,15 @@ public struct GatewayBench: Sendable {
             // Reconnect storm: restart the gateway; agents reconnect with jittered backoff.
             let stormStarted = ContinuousClock.now
             await gateway.terminate()
+            let drained = ContinuousClock.now - stormStarted
+            if let line = gateway.logTail.split(separator: "\n").last(where: { $0.contains("NVR connections drained") }) {
+                logger.notice("Old gateway: \(line)")
+            }
             gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway-2")
             let restarted = gateway
             gateways.withLock { $0.append(restarted) }
             try await waitForPort(port)
+            let listening = ContinuousClock.now - stormStarted
             var lastStormReport = ContinuousClock.now
             let back = try await until(timeout: .seconds(120), every: .milliseconds(200)) {
                 let online = try await database.count("SELECT count(*) FROM nvrs WHERE status = 'online' AND connection_version >= 2")
@@ -126,6 +131,8 @@ public struct GatewayBench: Sendable {
             }
             if !back { logger.warning("Storm did not complete", metadata: ["lookout.bench.fleet": "\(fleets.summary)"]) }
             let storm = ContinuousClock.now - stormStarted
+            report.add("stormDrainSeconds", drained.seconds, unit: "s", label: "storm: old gateway drained and exited")
+            report.add("stormListeningSeconds", listening.seconds, unit: "s", label: "storm: new gateway listening")
             report.add("stormSeconds", back ? storm.seconds : .nan, unit: "s", label: "reconnect storm: restart → all online in PostgreSQL", target: "≤ 20 s")
             group.cancelAll()
         }

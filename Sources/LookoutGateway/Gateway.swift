@@ -22,7 +22,7 @@ public enum Gateway {
             streamOperations: streamOperations, metrics: metrics)
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageSize, autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
-            closeTimeout: .seconds(3))
+            closeTimeout: .seconds(1))
         let app = Application(
             router: parts.router,
             server: .http1WebSocketUpgrade(webSocketRouter: parts.router, configuration: .init(ws: webSocket)),

@@ -23,7 +23,9 @@ struct GatewayHousekeeping: Service {
         var announced = false
         var tick = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: configuration.flushInterval)
+            // Woken at once by graceful shutdown: the drain below should not wait out a tick.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.flushInterval) }
+            if Task.isShuttingDownGracefully { break }
             do {
                 try await lifecycle.publisher.flushLiveness(lifecycle.registry.drainSeen())
             } catch {
@@ -81,6 +83,7 @@ struct GatewayHousekeeping: Service {
     /// Graceful shutdown: every agent is told to go elsewhere, and its end is announced.
     private func shutdown() async {
         lifecycle.registry.startDraining()
+        let started = ContinuousClock.now
         let sessions = lifecycle.registry.all
         logger.info("Closing NVR connections for shutdown", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])
         await withTaskGroup(of: Void.self) { group in
@@ -89,5 +92,8 @@ struct GatewayHousekeeping: Service {
             }
         }
         _ = try? await redis.del(configuration.keys.gateway(configuration.gatewayID))
+        logger.notice(
+            "NVR connections drained",
+            metadata: ["lookout.gateway.sessions": "\(sessions.count)", "lookout.gateway.drain_ms": "\((ContinuousClock.now - started).inMilliseconds)"])
     }
 }
