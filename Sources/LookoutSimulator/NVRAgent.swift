@@ -17,7 +17,8 @@ public struct NVRAgent: Sendable {
     public let onEvent: (@Sendable (NVRAgentEvent) -> Void)?
     /// How long a stopping agent waits for the gateway to answer its close frame.
     public var closeTimeout: Duration = .seconds(5)
-    /// Connect, upgrade and `auth_ok` must be done within this, or the attempt is cut and fails.
+    /// The TCP connect and WebSocket upgrade must be done within this, or the attempt is
+    /// abandoned and fails.
     /// Without it an agent whose half-open upgrade the gateway dropped while shutting down (FIN,
     /// no response) waited forever in CLOSE-WAIT: 104 of 3,000 agents in a reconnect storm.
     public var handshakeTimeout: Duration = .seconds(10)
@@ -81,10 +82,13 @@ public struct NVRAgent: Sendable {
         let handshakeTimeout = self.handshakeTimeout
         let watchdog = Task {
             try await Task.sleep(for: handshakeTimeout)
-            guard state.session == nil else { return }
+            // Only an upgrade that never completed is abandoned. Once the WebSocket is open the
+            // gateway answers `auth` or closes (its own auth timeout): cutting a slow auth here
+            // turned a 19,500-agent reconnect storm into a retry storm.
+            guard !state.opened else { return }
             _ = stop.fire()
             task.cancel()
-            outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: "no auth_ok within \(handshakeTimeout)")))
+            outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: "no WebSocket upgrade within \(handshakeTimeout)")))
         }
         Task { outcome.offer(await task.result) }
         let result = await withTaskCancellationHandler {
