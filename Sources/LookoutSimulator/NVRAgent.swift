@@ -22,6 +22,10 @@ public struct NVRAgent: Sendable {
     /// Without it an agent whose half-open upgrade the gateway dropped while shutting down (FIN,
     /// no response) waited forever in CLOSE-WAIT: 104 of 3,000 agents in a reconnect storm.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// After the upgrade, how much longer `auth_ok` may take before the attempt is abandoned
+    /// (a socket the gateway half-closed without a close frame would otherwise wait forever).
+    /// Long, because abandoning slow auths in a 19,500-agent storm made it a retry storm.
+    public var authReplyTimeout: Duration = .seconds(10)
     let logger: Logger
 
     /// - Parameters:
@@ -79,16 +83,20 @@ public struct NVRAgent: Sendable {
         // handshake the gateway never answers is abandoned rather than awaited: the attempt fails
         // now, and the stop signal makes the socket close itself should it ever open.
         let outcome = FirstOutcome<Result<WebSocketCloseFrame?, any Error>>()
-        let handshakeTimeout = self.handshakeTimeout
+        let (handshakeTimeout, authReplyTimeout) = (self.handshakeTimeout, self.authReplyTimeout)
         let watchdog = Task {
+            let abandon = { (reason: String) in
+                _ = stop.fire()
+                task.cancel()
+                outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: reason)))
+            }
             try await Task.sleep(for: handshakeTimeout)
-            // Only an upgrade that never completed is abandoned. Once the WebSocket is open the
-            // gateway answers `auth` or closes (its own auth timeout): cutting a slow auth here
-            // turned a 19,500-agent reconnect storm into a retry storm.
-            guard !state.opened else { return }
-            _ = stop.fire()
-            task.cancel()
-            outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: "no WebSocket upgrade within \(handshakeTimeout)")))
+            guard state.opened else { return abandon("no WebSocket upgrade within \(handshakeTimeout)") }
+            // Open: a healthy gateway answers `auth` or closes (its own auth timeout is 10 s),
+            // but a slow one in a storm may take a while, so this bound is generous.
+            try await Task.sleep(for: authReplyTimeout)
+            guard state.session == nil else { return }
+            abandon("no auth_ok within \(handshakeTimeout + authReplyTimeout)")
         }
         Task { outcome.offer(await task.result) }
         let result = await withTaskCancellationHandler {
