@@ -1,6 +1,7 @@
 import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Runs a ``MediaMTXDouble`` on a loopback port, and stops and restarts it there, so a client
 /// sees connections refused while it is stopped (MediaMTX down) and the same port when it is back.
@@ -9,7 +10,7 @@ public actor MediaMTXDoubleServer {
     public nonisolated let host: String
     /// The bound port (the one asked for, or the one the OS gave for 0), once started.
     public private(set) var port: Int
-    private var running: Task<Void, any Error>?
+    private var running: (group: ServiceGroup, task: Task<Void, any Error>)?
     let logger: Logger
 
     public init(double: MediaMTXDouble, host: String = "127.0.0.1", port: Int = 0, logger: Logger) {
@@ -34,7 +35,11 @@ public actor MediaMTXDoubleServer {
                 continuation.finish()
             },
             logger: logger)
-        running = Task { try await app.run() }
+        // In a ServiceGroup so that `stop()` shuts the server down gracefully: cancelling
+        // `app.run()` while it accepts a connection trips NIO's "NIOAsyncWriter deinited without
+        // finish()" assertion in debug builds (it crashed `make test` once).
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        running = (group, Task { try await group.run() })
         for await value in bound {
             port = value
             return
@@ -44,8 +49,8 @@ public actor MediaMTXDoubleServer {
     /// Stops listening: new connections are refused until ``start()``.
     public func stop() async {
         guard let running else { return }
-        running.cancel()
-        _ = try? await running.value
+        await running.group.triggerGracefulShutdown()
+        _ = try? await running.task.value
         self.running = nil
     }
 }
