@@ -243,6 +243,7 @@ let package = Package(
         .target(
             name: "LookoutTestSupport",
             dependencies: [
+                "LookoutStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LookoutTestSupport",

@@ -11,16 +11,20 @@ struct BenchDatabase: Sendable {
     let url: String
     let adminURL: String
     let logger: Logger
+    /// One client for the bench's polling queries (`count`), running until `drop()`: a poll every
+    /// 200 ms must not open a connection each time.
+    private let poller: PostgresClient
+    private let pollerRun: Task<Void, Never>
 
     static func create(adminURL: String, logger: Logger) async throws -> BenchDatabase {
         let name = "lookout_bench_\(UInt32.random(in: .min ... .max))"
-        let url = replacingDatabase(in: adminURL, with: name)
-        let database = BenchDatabase(name: name, url: url, adminURL: adminURL, logger: logger)
-        _ = try await database.withClient(adminURL) { client in
+        let url = PostgresURL.replacingDatabase(in: adminURL, with: name)
+        _ = try await withClient(adminURL, logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
-        try await database.withClient(url) { client in _ = try await PostgresMigrator().migrate(client: client, logger: logger) }
-        return database
+        try await withClient(url, logger: logger) { client in _ = try await PostgresMigrator().migrate(client: client, logger: logger) }
+        let poller = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
+        return BenchDatabase(name: name, url: url, adminURL: adminURL, logger: logger, poller: poller, pollerRun: Task { await poller.run() })
     }
 
     /// N NVRs `bench-nvr-000001…` with tokens (returned) and `camerasEach` cameras, in two statements.
@@ -46,20 +50,27 @@ struct BenchDatabase: Sendable {
     }
 
     func count(_ sql: String) async throws -> Int {
-        try await withClient(url) { client in
-            var value = 0
-            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
-            return value
-        }
+        var value = 0
+        for try await count in try await poller.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
+        return value
     }
 
     func drop() async {
-        _ = try? await withClient(adminURL) { client in
+        pollerRun.cancel()
+        await pollerRun.value
+        _ = try? await Self.withClient(adminURL, logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
     }
 
     func withClient<T: Sendable>(_ url: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await Self.withClient(url, logger: logger, body)
+    }
+
+    /// A client for `url` that runs only as long as `body`.
+    static func withClient<T: Sendable>(
+        _ url: String, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
         let client = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -69,11 +80,5 @@ struct BenchDatabase: Sendable {
             defer { group.cancelAll() }
             return try await body(client)
         }
-    }
-
-    static func replacingDatabase(in url: String, with name: String) -> String {
-        guard let slash = url.range(of: "/", options: .backwards), !url[..<slash.lowerBound].hasSuffix("/") else { return url + "/" + name }
-        let query = url[slash.upperBound...].firstIndex(of: "?").map { String(url[$0...]) } ?? ""
-        return String(url[..<slash.upperBound]) + name + query
     }
 }

@@ -17,12 +17,7 @@ extension NVRState {
     public static func jsonText(_ states: [NVRState]) -> String {
         var json = JSONText()
         json.text.reserveCapacity(states.count * 256)
-        json.text.append("[")
-        for (index, state) in states.enumerated() {
-            if index > 0 { json.text.append(",") }
-            json.write(state)
-        }
-        json.text.append("]")
+        json.array(states) { $0.write($1) }
         return json.text
     }
 }
@@ -42,14 +37,7 @@ struct JSONText {
 
     mutating func write(_ state: NVRState) {
         object { json in
-            json.field("cameras") { json in
-                json.text.append("[")
-                for (index, camera) in state.cameras.enumerated() {
-                    if index > 0 { json.text.append(",") }
-                    json.write(camera)
-                }
-                json.text.append("]")
-            }
+            json.field("cameras") { $0.array(state.cameras) { $0.write($1) } }
             json.field("gateway", state.gateway)
             json.field("hostname", state.hostname)
             json.field("id", state.id)
@@ -84,15 +72,23 @@ struct JSONText {
         text.append("}")
     }
 
-    /// A field whose value `value` writes raw.
+    /// `[a,b,…]`, each element written by `write`.
+    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
+        text.append("[")
+        for (index, element) in elements.enumerated() {
+            if index > 0 { text.append(",") }
+            write(&self, element)
+        }
+        text.append("]")
+    }
+
+    /// A field whose value `value` writes raw (a nested `object` keeps its own comma state).
     mutating func field(_ key: String, _ value: (inout JSONText) -> Void) {
         if needsComma { text.append(",") }
         needsComma = true
         appendString(key)
         text.append(":")
-        let outer = needsComma
         value(&self)
-        needsComma = outer
     }
 
     mutating func field(_ key: String, _ value: String?) {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A change dashboards must see, published by workers after their PostgreSQL commit.
 /// On the wire `{"seq":N,"type":"nvr","nvr":{…}}` or `{"seq":N,"type":"alert",…}`; the sequence
 /// is added by Redis when it is published (one INCR for all workers), so `body` lacks it.

@@ -1,29 +1,11 @@
+import LookoutCore
+
 /// The configuration keys MediaMTX v1.20.1 accepts (`api/openapi.yaml`, schemas `GlobalConf` and
 /// `PathConf`). MediaMTX decodes its file strictly: an unknown key is fatal at start and on a
 /// hot reload, so Lookout never writes a file with a key outside these lists.
 enum MediaMTXKeys {
     /// Keys of one path (under `paths:` and in `pathDefaults:`).
-    static let path: Set<String> = [
-        "alwaysAvailable", "alwaysAvailableFile", "alwaysAvailableTracks", "disablePublisherOverride", "fallback", "forward",
-        "maxReaders", "moqTransport", "mpegtsUDPReadBufferSize", "overridePublisher", "playback", "publishIPs", "publishPass",
-        "publishUser", "readIPs", "readPass", "readUser", "record", "recordDeleteAfter", "recordFormat", "recordMaxPartSize",
-        "recordPartDuration", "recordPath", "recordSegmentDuration", "rpiCameraAWB", "rpiCameraAWBGains", "rpiCameraAfMode",
-        "rpiCameraAfRange", "rpiCameraAfSpeed", "rpiCameraAfWindow", "rpiCameraBitrate", "rpiCameraBrightness", "rpiCameraCamID",
-        "rpiCameraCodec", "rpiCameraContrast", "rpiCameraDenoise", "rpiCameraEV", "rpiCameraExposure", "rpiCameraFPS",
-        "rpiCameraFlickerPeriod", "rpiCameraGain", "rpiCameraHDR", "rpiCameraHFlip", "rpiCameraHeight", "rpiCameraIDRPeriod",
-        "rpiCameraJPEGQuality", "rpiCameraLensPosition", "rpiCameraLevel", "rpiCameraMJPEGQuality", "rpiCameraMetering",
-        "rpiCameraMode", "rpiCameraProfile", "rpiCameraROI", "rpiCameraSaturation", "rpiCameraSecondary", "rpiCameraSharpness",
-        "rpiCameraShutter", "rpiCameraTextOverlay", "rpiCameraTextOverlayEnable", "rpiCameraTuningFile", "rpiCameraVFlip",
-        "rpiCameraWidth", "rtpSDP", "rtpUDPReadBufferSize", "rtspAnyPort", "rtspDemuxMpegts", "rtspRangeStart", "rtspRangeType",
-        "rtspScale", "rtspTransport", "rtspUDPReadBufferSize", "rtspUDPSourcePortRange", "runOnAvailable",
-        "runOnAvailableRestart", "runOnDemand", "runOnDemandCloseAfter", "runOnDemandRestart", "runOnDemandStartTimeout",
-        "runOnInit", "runOnInitRestart", "runOnNotReady", "runOnOffline", "runOnOnline", "runOnOnlineRestart", "runOnRead",
-        "runOnReadRestart", "runOnReady", "runOnReadyRestart", "runOnRecordSegmentComplete", "runOnRecordSegmentCreate",
-        "runOnUnDemand", "runOnUnavailable", "runOnUnread", "source", "sourceAnyPortEnable", "sourceFingerprint",
-        "sourceOnDemand", "sourceOnDemandCloseAfter", "sourceOnDemandStartTimeout", "sourceProtocol", "sourceRedirect",
-        "srtPublishPassphrase", "srtReadPassphrase", "useAbsoluteTimestamp", "whepBearerToken", "whepHandshakeTimeout",
-        "whepSTUNGatherTimeout", "whepTrackGatherTimeout",
-    ]
+    static let path = MediaMTXPathKeys.all
 
     /// Top-level keys: the global settings plus `pathDefaults` and `paths`.
     static let topLevel: Set<String> = [

@@ -1,30 +1,10 @@
 import Foundation
+import LookoutCore
 
-/// MediaMTX v1.20.1's path configuration, as far as the double needs it: the known keys (from
-/// `api/openapi.yaml` `PathConf`, kept apart from LookoutMediaMTX's copy so the double is an
-/// independent reading of the contract), defaults, and the validation `conf/path.go` applies.
+/// MediaMTX v1.20.1's path configuration, as far as the double needs it: the known keys
+/// (`MediaMTXPathKeys`), defaults, and the validation `conf/path.go` applies.
 enum DoublePathConf {
-    static let keys: Set<String> = [
-        "alwaysAvailable", "alwaysAvailableFile", "alwaysAvailableTracks", "disablePublisherOverride", "fallback", "forward",
-        "maxReaders", "moqTransport", "mpegtsUDPReadBufferSize", "overridePublisher", "playback", "publishIPs", "publishPass",
-        "publishUser", "readIPs", "readPass", "readUser", "record", "recordDeleteAfter", "recordFormat", "recordMaxPartSize",
-        "recordPartDuration", "recordPath", "recordSegmentDuration", "rpiCameraAWB", "rpiCameraAWBGains", "rpiCameraAfMode",
-        "rpiCameraAfRange", "rpiCameraAfSpeed", "rpiCameraAfWindow", "rpiCameraBitrate", "rpiCameraBrightness", "rpiCameraCamID",
-        "rpiCameraCodec", "rpiCameraContrast", "rpiCameraDenoise", "rpiCameraEV", "rpiCameraExposure", "rpiCameraFPS",
-        "rpiCameraFlickerPeriod", "rpiCameraGain", "rpiCameraHDR", "rpiCameraHFlip", "rpiCameraHeight", "rpiCameraIDRPeriod",
-        "rpiCameraJPEGQuality", "rpiCameraLensPosition", "rpiCameraLevel", "rpiCameraMJPEGQuality", "rpiCameraMetering",
-        "rpiCameraMode", "rpiCameraProfile", "rpiCameraROI", "rpiCameraSaturation", "rpiCameraSecondary", "rpiCameraSharpness",
-        "rpiCameraShutter", "rpiCameraTextOverlay", "rpiCameraTextOverlayEnable", "rpiCameraTuningFile", "rpiCameraVFlip",
-        "rpiCameraWidth", "rtpSDP", "rtpUDPReadBufferSize", "rtspAnyPort", "rtspDemuxMpegts", "rtspRangeStart", "rtspRangeType",
-        "rtspScale", "rtspTransport", "rtspUDPReadBufferSize", "rtspUDPSourcePortRange", "runOnAvailable",
-        "runOnAvailableRestart", "runOnDemand", "runOnDemandCloseAfter", "runOnDemandRestart", "runOnDemandStartTimeout",
-        "runOnInit", "runOnInitRestart", "runOnNotReady", "runOnOffline", "runOnOnline", "runOnOnlineRestart", "runOnRead",
-        "runOnReadRestart", "runOnReady", "runOnReadyRestart", "runOnRecordSegmentComplete", "runOnRecordSegmentCreate",
-        "runOnUnDemand", "runOnUnavailable", "runOnUnread", "source", "sourceAnyPortEnable", "sourceFingerprint",
-        "sourceOnDemand", "sourceOnDemandCloseAfter", "sourceOnDemandStartTimeout", "sourceProtocol", "sourceRedirect",
-        "srtPublishPassphrase", "srtReadPassphrase", "useAbsoluteTimestamp", "whepBearerToken", "whepHandshakeTimeout",
-        "whepSTUNGatherTimeout", "whepTrackGatherTimeout",
-    ]
+    static let keys = MediaMTXPathKeys.all
 
     /// Keys holding arrays: `null` for them is refused (`cannot set slice "x" to nil`).
     static let sliceKeys: Set<String> = ["alwaysAvailableTracks", "forward", "publishIPs", "readIPs"]

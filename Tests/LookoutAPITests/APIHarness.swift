@@ -53,7 +53,7 @@ func withAPI(
 ) async throws {
     let system = try await LookoutSystem.start(name)
     let logs = LogCapture()
-    var logger = Logger(label: "lookout.api.test") { _ in logs.handler() }
+    var logger = Logger(label: "lookout.api.test") { label in logs.handler(label: label) }
     logger.logLevel = .trace
     let postgres = PostgresClient(configuration: try PostgresClient.Configuration(url: system.database.url), backgroundLogger: logger)
     var variables = system.environment

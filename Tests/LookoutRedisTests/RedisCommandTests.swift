@@ -107,7 +107,7 @@ import Testing
                 defer { finished.store(true, ordering: .relaxed) }
                 try await connection.send(RedisCommand("PING"))
             }
-            try #require(try await eventually(timeout: .seconds(5)) { finished.load(ordering: .relaxed) })
+            try #require(await eventually(timeout: .seconds(5)) { finished.load(ordering: .relaxed) })
             let error = await #expect(throws: RedisError.self) { try await send.value }
             #expect(error?.code == .connectionLost)
         }

@@ -34,7 +34,7 @@ import Testing
 
             try await server.start()
             // The client reconnects on the next command.
-            #expect(try await eventually(timeout: .seconds(5)) { (try? await client.set("k", "after")) == true })
+            #expect(await eventually(timeout: .seconds(5)) { (try? await client.set("k", "after")) == true })
             #expect(try await client.get("k") == "after")
             #expect(await client.connectionCount == 2)
             // The subscriber resubscribes by itself and announces it, then gets later messages.

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutStore
 
 /// A throwaway database on the test PostgreSQL, made and queried with `psql`, for tests that
 /// drive the `lookout` binary as a separate process.
@@ -10,7 +11,7 @@ public struct ScratchDatabase: Sendable {
     public static func create(_ base: String = #function) async throws -> ScratchDatabase {
         let adminURL = try TestEnvironment.databaseURL
         let name = TestEnvironment.uniqueName(base).lowercased()
-        let database = ScratchDatabase(name: name, url: Self.replacingDatabase(in: adminURL, with: name), adminURL: adminURL)
+        let database = ScratchDatabase(name: name, url: PostgresURL.replacingDatabase(in: adminURL, with: name), adminURL: adminURL)
         _ = try await database.psql(adminURL, "CREATE DATABASE \(name)")
         return database
     }
@@ -28,12 +29,6 @@ public struct ScratchDatabase: Sendable {
         let result = try await ChildProcess.run("/usr/bin/psql", [url, "-v", "ON_ERROR_STOP=1", "-tAc", sql])
         guard result.status == 0 else { throw ScratchDatabaseError(sql: sql, output: result.stderr) }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func replacingDatabase(in url: String, with name: String) -> String {
-        guard let slash = url.range(of: "/", options: .backwards), !url[..<slash.lowerBound].hasSuffix("/") else { return url + "/" + name }
-        let query = url[slash.upperBound...].firstIndex(of: "?").map { String(url[$0...]) } ?? ""
-        return String(url[..<slash.upperBound]) + name + query
     }
 }
 
