@@ -7,6 +7,10 @@ import Synchronization
 
 /// Runs one `/ws` connection: waits for the first message (within the auth timeout), which
 /// makes it an NVR agent or a dashboard, then hands it to that role's loop.
+///
+/// An NVR's heartbeat loop runs after the auth timer's task group has ended, in the shallowest
+/// frame this connection's task has: the task keeps the stack it needed at its deepest for as
+/// long as the socket is open, and NVR sockets are the thousands (docs/benchmarks.md, gateway).
 struct GatewaySocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let nvrHandler: NVRSocketHandler
@@ -16,7 +20,7 @@ struct GatewaySocketHandler: Sendable {
         let connection = WebSocketConnection(outbound: outbound)
         var messages = inbound.messages(maxSize: configuration.maxMessageSize).makeAsyncIterator()
         let authenticated = AuthFlag()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let admitted: NVRSocketHandler.Admitted? = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await Task.sleep(for: configuration.authTimeout)
                 if !authenticated.isSet { await connection.close(.authTimeout) }
@@ -26,30 +30,40 @@ struct GatewaySocketHandler: Sendable {
             while let message = try await messages.next() {
                 guard case .text(let text) = message else {
                     await connection.close(.unsupportedData)
-                    return
+                    return nil
                 }
                 let decoded: ClientMessage
                 do {
                     decoded = try ClientMessage.decode(text)
                 } catch let error as ProtocolError {
                     errors += 1
-                    guard errors < configuration.maxConsecutiveErrors else { return await connection.close(.tooManyErrors) }
+                    guard errors < configuration.maxConsecutiveErrors else {
+                        await connection.close(.tooManyErrors)
+                        return nil
+                    }
                     try await connection.send(.error(code: error.code.rawValue, message: error.message))
                     continue
                 }
                 switch decoded {
                 case .heartbeat:
-                    return await connection.close(.notAuthenticated)
+                    await connection.close(.notAuthenticated)
+                    return nil
                 case .auth(let hostname, let token):
-                    try await nvrHandler.run(
-                        hostname: hostname, token: token, messages: &messages, connection: connection, authenticated: authenticated, logger: logger)
-                    return
+                    // A child task does the one-time deep work (PostgreSQL, Redis), so its stack
+                    // is freed when it ends instead of staying with this connection's task.
+                    async let admission = nvrHandler.admit(
+                        hostname: hostname, token: token, connection: connection, authenticated: authenticated, logger: logger)
+                    return try await admission
                 case .dashboard(let token, let lastSeq):
                     try await dashboardHandler.run(
                         token: token, lastSeq: lastSeq, messages: &messages, connection: connection, authenticated: authenticated, logger: logger)
-                    return
+                    return nil
                 }
             }
+            return nil
+        }
+        if let admitted {
+            try await nvrHandler.serve(admitted, messages: &messages, connection: connection)
         }
     }
 }

@@ -5,43 +5,61 @@ import LookoutCore
 import LookoutRedis
 import LookoutStore
 
-/// An NVR agent's connection after its `auth` message: authenticate, announce, then heartbeats
-/// until the socket ends, then announce the end. See docs/protocol.md.
+/// An NVR agent's connection after its `auth` message: ``admit`` (authenticate, announce), then
+/// ``serve`` (heartbeats until the socket ends, then announce the end). See docs/protocol.md.
 struct NVRSocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let nvrs: PostgresNVRRepository
     let lifecycle: NVRSessionLifecycle
 
-    func run(
-        hostname: String, token: String?, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection,
-        authenticated: AuthFlag, logger baseLogger: Logger
-    ) async throws {
+    /// An NVR that authenticated and was announced, with its connection's logger.
+    struct Admitted: Sendable {
+        let session: NVRSession
+        let logger: Logger
+    }
+
+    /// Authenticates, announces the session and sends `auth_ok`; nil after closing the socket.
+    func admit(hostname: String, token: String?, connection: WebSocketConnection, authenticated: AuthFlag, logger baseLogger: Logger) async throws
+        -> Admitted?
+    {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
-        guard !lifecycle.registry.isDraining else { return await connection.close(.goingAway) }
-        guard let session = try await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return }
+        guard !lifecycle.registry.isDraining else {
+            await connection.close(.goingAway)
+            return nil
+        }
+        guard let session = try await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
         authenticated.set()
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.
-        guard !lifecycle.registry.isDraining else { return await connection.close(.goingAway) }
+        guard !lifecycle.registry.isDraining else {
+            await connection.close(.goingAway)
+            return nil
+        }
         do {
             try await lifecycle.start(session, logger: logger)
         } catch {
             logger.warning("Could not announce NVR connection", metadata: ["lookout.redis.error": "\(error)"])
             lifecycle.registry.unregister(session)
             _ = session.claimDisconnect()
-            return await connection.close(.unavailable)
+            await connection.close(.unavailable)
+            return nil
         }
         try? await connection.send(.authOK(session: session.sessionID, heartbeatInterval: configuration.heartbeatSeconds))
         logger.info("NVR connected")
+        return Admitted(session: session, logger: logger)
+    }
+
+    /// Heartbeats until the socket ends, then announces the end.
+    func serve(_ admitted: Admitted, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection) async throws {
         do {
-            try await heartbeats(session, messages: &messages, connection: connection)
+            try await heartbeats(admitted.session, messages: &messages, connection: connection)
         } catch {
-            await lifecycle.end(session, logger: logger)
+            await lifecycle.end(admitted.session, logger: admitted.logger)
             throw error
         }
-        await lifecycle.end(session, logger: logger)
+        await lifecycle.end(admitted.session, logger: admitted.logger)
     }
 
     private func heartbeats(

@@ -6,6 +6,7 @@ public enum LookoutSchema {
         .v002Alerts,
         .v003Streams,
         .v004RenewalDueAt,
+        .v005DropUnusedIndexes,
     ]
 
     /// The schema version a fully migrated database has.
