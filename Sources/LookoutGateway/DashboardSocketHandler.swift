@@ -15,7 +15,7 @@ struct DashboardSocketHandler: Sendable {
 
     func run(
         token: String, lastSeq: Int64?, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection,
-        authenticated: AuthFlag, logger baseLogger: Logger
+        logger baseLogger: Logger
     ) async throws {
         var logger = baseLogger
         let id = UUID()
@@ -29,7 +29,6 @@ struct DashboardSocketHandler: Sendable {
             logger.error("Could not check API key", metadata: ["lookout.error": "\(error)"])
             return await connection.close(.unavailable)
         }
-        authenticated.set()
         // Attach before reading the state, so nothing published in between is missed; what
         // arrives twice is skipped by sequence number below.
         let live = hub.attach(id: id) { code in await connection.close(code) }

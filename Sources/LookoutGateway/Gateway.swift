@@ -23,13 +23,18 @@ public enum Gateway {
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageSize, autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
             closeTimeout: .seconds(1))
+        let listener = parts.listener
         let app = Application(
             router: parts.router,
             server: .http1WebSocketUpgrade(webSocketRouter: parts.router, configuration: .init(ws: webSocket)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout", backlog: GatewayConfiguration.listenBacklog),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in
+                listener.set(channel)
+                await onServerRunning(channel.localAddress?.port ?? configuration.port)
+            },
             logger: logger)
-        // Shutdown runs in reverse: NVR sockets close first, then dashboards, then the server.
+        // Shutdown runs in reverse: accepting pauses and NVR sockets drain first (housekeeping),
+        // then dashboards, then the server's remaining connections.
         return [parts.redis, postgres, app, parts.hub, parts.housekeeping]
     }
 
@@ -72,10 +77,11 @@ public enum Gateway {
             connectionLogger[metadataKey: "lookout.gateway"] = "\(configuration.gatewayID)"
             try await socketHandler.handle(inbound: inbound, outbound: outbound, logger: connectionLogger)
         }
+        let listener = GatewayListener()
         let housekeeping = GatewayHousekeeping(
-            configuration: configuration, lifecycle: lifecycle, redis: redis, dashboards: { hub.dashboardCount }, startedAt: unixMillis(),
-            logger: logger)
-        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping)
+            configuration: configuration, lifecycle: lifecycle, redis: redis, listener: listener, dashboards: { hub.dashboardCount },
+            startedAt: unixMillis(), logger: logger)
+        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping, listener: listener)
     }
 }
 
@@ -85,4 +91,5 @@ public struct GatewayParts {
     public let redis: RedisClient
     let hub: DashboardHub
     let housekeeping: GatewayHousekeeping
+    let listener: GatewayListener
 }

@@ -5,7 +5,7 @@ import LookoutRedis
 import ServiceLifecycle
 import Synchronization
 
-/// The gateway's once-a-second chores, as one Service:
+/// The gateway's once-a-second chores, as one Service (and, on shutdown, the NVR drain):
 /// - flush the heartbeats since the last tick into the liveness set (one ZADD);
 /// - close sockets silent for 1.5 heartbeat intervals and announce them `disconnected` at once;
 /// - refresh this gateway's own key (stats, TTL) and notice when Redis lost it, i.e. lost its
@@ -15,6 +15,7 @@ struct GatewayHousekeeping: Service {
     let configuration: GatewayConfiguration
     let lifecycle: NVRSessionLifecycle
     let redis: RedisClient
+    let listener: GatewayListener
     let dashboards: @Sendable () -> Int
     let startedAt: Int64
     let logger: Logger
@@ -80,9 +81,11 @@ struct GatewayHousekeeping: Service {
         }
     }
 
-    /// Graceful shutdown: every agent is told to go elsewhere, and its end is announced.
+    /// Graceful shutdown: no new connections, then every agent is told to go elsewhere, and its
+    /// end is announced.
     private func shutdown() async {
         lifecycle.registry.startDraining()
+        await listener.pause()
         let started = ContinuousClock.now
         let sessions = lifecycle.registry.all
         logger.info("Closing NVR connections for shutdown", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])

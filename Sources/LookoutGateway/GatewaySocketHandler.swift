@@ -19,11 +19,11 @@ struct GatewaySocketHandler: Sendable {
     func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
         let connection = WebSocketConnection(outbound: outbound)
         var messages = inbound.messages(maxSize: configuration.maxMessageSize).makeAsyncIterator()
-        let authenticated = AuthFlag()
+        let introduced = FirstMessageFlag()
         let admitted: NVRSocketHandler.Admitted? = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await Task.sleep(for: configuration.authTimeout)
-                if !authenticated.isSet { await connection.close(.authTimeout) }
+                if !introduced.isSet { await connection.close(.authTimeout) }
             }
             defer { group.cancelAll() }
             var errors = 0
@@ -49,14 +49,19 @@ struct GatewaySocketHandler: Sendable {
                     await connection.close(.notAuthenticated)
                     return nil
                 case .auth(let hostname, let token):
+                    // The client's part is done: what follows is ours (PostgreSQL, Redis), and a
+                    // burst of reconnects must not time out in our queue and come back as a
+                    // retry storm.
+                    introduced.set()
                     // A child task does the one-time deep work (PostgreSQL, Redis), so its stack
                     // is freed when it ends instead of staying with this connection's task.
                     async let admission = nvrHandler.admit(
-                        hostname: hostname, token: token, connection: connection, authenticated: authenticated, logger: logger)
+                        hostname: hostname, token: token, connection: connection, logger: logger)
                     return try await admission
                 case .dashboard(let token, let lastSeq):
+                    introduced.set()
                     try await dashboardHandler.run(
-                        token: token, lastSeq: lastSeq, messages: &messages, connection: connection, authenticated: authenticated, logger: logger)
+                        token: token, lastSeq: lastSeq, messages: &messages, connection: connection, logger: logger)
                     return nil
                 }
             }
@@ -68,8 +73,9 @@ struct GatewaySocketHandler: Sendable {
     }
 }
 
-/// Set once the first message authenticated; the auth timer reads it.
-final class AuthFlag: Sendable {
+/// Set once the first message (`auth` or `dashboard`) arrived; the auth timer reads it: 4002
+/// means "no first message within 10 s" (docs/protocol.md).
+final class FirstMessageFlag: Sendable {
     private let value = Atomic(false)
     var isSet: Bool { value.load(ordering: .relaxed) }
     func set() { value.store(true, ordering: .relaxed) }

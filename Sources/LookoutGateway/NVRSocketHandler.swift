@@ -19,7 +19,7 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Authenticates, announces the session and sends `auth_ok`; nil after closing the socket.
-    func admit(hostname: String, token: String?, connection: WebSocketConnection, authenticated: AuthFlag, logger baseLogger: Logger) async throws
+    func admit(hostname: String, token: String?, connection: WebSocketConnection, logger baseLogger: Logger) async throws
         -> Admitted?
     {
         var logger = baseLogger
@@ -29,7 +29,6 @@ struct NVRSocketHandler: Sendable {
             return nil
         }
         guard let session = try await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
-        authenticated.set()
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.

@@ -38,6 +38,29 @@ import Testing
         #expect(session == "closed")
     }
 
+    @Test func aStoppingGatewayStopsAcceptingBeforeSendingItsNVRsAway() async throws {
+        let system = try await LookoutSystem.start()
+        defer { Task { await system.shutdown() } }
+        let token = try await system.addNVR("nvr-a")
+        let (gateway, port) = try await system.startGateway()
+        try await system.startWorker()
+        let (nvr, _) = await connectNVR(port: port, hostname: "nvr-a", token: token)
+        #expect(try await waitForRow(system, "nvr-a", "online|1"))
+
+        let stopping = Task { await gateway.stop() }
+        #expect(await nvr.closeCode() == 1001)
+        // The agent heard 1001, so accepting has stopped: its reconnect is never upgraded by this
+        // process (it used to be, only to be told 1001 again, or dropped mid-handshake at exit).
+        let late = TestSocket(port: port)
+        late.send(json: ["type": "auth", "hostname": "nvr-a", "token": token])
+        #expect(await late.closeCode() == nil)
+        await stopping.value
+        #expect(try await waitForRow(system, "nvr-a", "offline|1"), "\(gateway.log)")
+        #expect(try await system.database.query("SELECT disconnect_reason FROM nvr_sessions") == "shutdown")
+        #expect(gateway.log.contains("NVR connections drained"))
+        #expect(!gateway.log.contains(" error "), "\(gateway.log)")
+    }
+
     @Test func silentAndKilledAgentsGoOfflineWithinOneAndAHalfIntervals() async throws {
         let system = try await LookoutSystem.start()
         defer { Task { await system.shutdown() } }
