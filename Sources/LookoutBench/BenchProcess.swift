@@ -1,44 +1,80 @@
 import Foundation
+import Synchronization
 
 /// A `lookout` role started by a benchmark as its own process (the load generator must not
 /// share the process it measures), with readings of its memory and CPU from /proc.
+///
+/// Started with `posix_spawn`, not Foundation's `Process`: the gateway bench restarts the
+/// gateway while its ~19,000 agents hold almost every file descriptor the sandbox allows, and
+/// `Process.run()` traps when it cannot open its internal pipes. Here the log file is the only
+/// descriptor opened, and the child closes every inherited one above stderr.
 final class BenchProcess: @unchecked Sendable {
-    let process = Process()
+    let pid: pid_t
     let logPath: String
+    private let exitStatus = Mutex<Int32?>(nil)
 
     init(arguments: [String], environment: [String: String], name: String) throws {
         logPath = NSTemporaryDirectory() + "lookout-bench-\(name)-\(getpid()).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.ownExecutable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw BenchError("cannot open \(logPath): errno \(errno)") }
+        defer { close(log) }
+        guard let closeFrom = Self.closeFrom else { throw BenchError("benchmarks need glibc 2.34 or later (posix_spawn_file_actions_addclosefrom_np)") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        _ = closeFrom(&actions, 3)
+
+        let executable = Self.ownExecutable
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else { throw BenchError("cannot start \(name): posix_spawn error \(result)") }
+        self.pid = pid
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module
+    /// does not export: the child must not inherit the agents' sockets.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// This binary: roles are subcommands of the same executable.
     static var ownExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    var pid: Int32 { process.processIdentifier }
+    /// Reaps the child once it has exited.
+    var isRunning: Bool {
+        exitStatus.withLock { status in
+            guard status == nil else { return false }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return true }
+            status = raw
+            return false
+        }
+    }
 
     func terminate() async {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard isRunning else { return }
+        Foundation.kill(pid, SIGTERM)
         await waitForExit()
     }
 
     func kill() async {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         Foundation.kill(pid, SIGKILL)
         await waitForExit()
     }
 
     func waitForExit() async {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// Resident memory in bytes (`VmRSS`).
@@ -65,7 +101,7 @@ final class BenchProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(pid, SIGKILL) }
+        if isRunning { Foundation.kill(pid, SIGKILL) }
     }
 }
 
