@@ -37,8 +37,8 @@ public struct GatewayBench: Sendable {
     private func measure(_ cleanup: BenchCleanup) async throws {
         let fileLimit = FileLimit.raise()
         // The agents' sockets share this process's open-file limit with reconnect attempts
-        // (old and new sockets overlap in a storm), pipes and database clients; at the limit,
-        // spawning the restarted gateway traps in Foundation's `Pipe()`.
+        // (old and new sockets overlap in a storm), log files and database clients. At the
+        // limit the process crashes: libdispatch's worker-pool monitor cannot open /proc.
         let headroom = 500
         guard nvrs + headroom <= Int(fileLimit) else {
             throw BenchError("--nvrs \(nvrs) needs \(nvrs + headroom) open files; this process may open \(fileLimit): use --nvrs \(Int(fileLimit) - headroom) at most")
@@ -63,6 +63,9 @@ public struct GatewayBench: Sendable {
         // Agents on K addresses, each fleet spreading its connects over `connectSeconds`.
         var options = NVRFleet.Options()
         options.connectSpread = .milliseconds(Int64(connectSeconds * 1000))
+        // Half the headroom for sockets of abandoned attempts (a storm against a gateway that
+        // stopped accepting leaves many mid-handshake until it exits).
+        options.maxLingeringAttempts = headroom / 2
         let slices = (0..<addresses).map { index in stride(from: index, to: credentials.count, by: addresses).map { credentials[$0] } }
         let fleets = slices.enumerated().map { index, slice in
             NVRFleet(

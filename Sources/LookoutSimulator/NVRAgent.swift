@@ -1,11 +1,18 @@
 import HummingbirdWSClient
 public import Logging
 import NIOWebSocket
+import Synchronization
 
 /// One simulated NVR agent: a WebSocket to the gateway's `/ws`, `auth`, then a heartbeat every
 /// interval, as docs/protocol.md describes. Each `run()` is one connection; reconnecting is
 /// the caller's business (`NVRFleet` does it).
 public struct NVRAgent: Sendable {
+    /// Abandoned attempts (see ``handshakeTimeout``) whose task has not ended yet, in this
+    /// process: each still holds a socket. A fleet near its open-file limit waits for them
+    /// (``NVRFleet/Options/maxLingeringAttempts``) instead of running out of files, which
+    /// libdispatch's worker monitor turns into a crash.
+    static let lingeringAttempts = Atomic<Int>(0)
+
     public let hostname: String
     public let token: String?
     public let gatewayURL: String
@@ -84,10 +91,12 @@ public struct NVRAgent: Sendable {
         // now, and the stop signal makes the socket close itself should it ever open.
         let outcome = FirstOutcome<Result<WebSocketCloseFrame?, any Error>>()
         let (handshakeTimeout, authReplyTimeout) = (self.handshakeTimeout, self.authReplyTimeout)
+        let lingering = LingeringAttempt()
         let watchdog = Task {
             let abandon = { (reason: String) in
                 _ = stop.fire()
                 task.cancel()
+                lingering.abandon()
                 outcome.offer(.failure(NVRAgentError.connectionFailed(url: url, reason: reason)))
             }
             try await Task.sleep(for: handshakeTimeout)
@@ -98,7 +107,11 @@ public struct NVRAgent: Sendable {
             guard state.session == nil else { return }
             abandon("no auth_ok within \(handshakeTimeout + authReplyTimeout)")
         }
-        Task { outcome.offer(await task.result) }
+        Task {
+            let result = await task.result
+            lingering.finish()
+            outcome.offer(result)
+        }
         let result = await withTaskCancellationHandler {
             await outcome.value
         } onCancel: {
@@ -127,5 +140,27 @@ public struct NVRAgent: Sendable {
             if stop.isRequested { throw .cancelled }
             throw .connectionFailed(url: url, reason: "\(error)")
         }
+    }
+}
+
+/// Counts one attempt in ``NVRAgent/lingeringAttempts`` from its abandonment until its task ends.
+private final class LingeringAttempt: Sendable {
+    private let state = Mutex<(abandoned: Bool, finished: Bool)>((false, false))
+
+    func abandon() {
+        let counted = state.withLock { state in
+            guard !state.finished, !state.abandoned else { return false }
+            state.abandoned = true
+            return true
+        }
+        if counted { NVRAgent.lingeringAttempts.add(1, ordering: .relaxed) }
+    }
+
+    func finish() {
+        let counted = state.withLock { state in
+            state.finished = true
+            return state.abandoned
+        }
+        if counted { NVRAgent.lingeringAttempts.subtract(1, ordering: .relaxed) }
     }
 }

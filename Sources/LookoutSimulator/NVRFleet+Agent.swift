@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 extension NVRFleet {
     /// Keeps one agent connected until the task is cancelled or a stop close code arrives.
@@ -13,6 +14,9 @@ extension NVRFleet {
         logger[metadataKey: "lookout.nvr.hostname"] = "\(slot.credential.hostname)"
         var attempt = 0
         while !Task.isCancelled {
+            while NVRAgent.lingeringAttempts.load(ordering: .relaxed) >= options.maxLingeringAttempts, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
             let connection = Task { try await agent.run() }
             slot.attach(connection)
             let result = await withTaskCancellationHandler {

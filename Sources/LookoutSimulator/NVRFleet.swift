@@ -21,6 +21,9 @@ public final class NVRFleet: Service, Sendable {
         /// revoked (both need a new token) and 4004 replaced (docs/protocol.md: "nothing: the
         /// newer one lives"; reconnecting would fight the newer connection).
         public var stopCloseCodes: Set<UInt16> = [4001, 4004, 4006]
+        /// An agent does not start a new attempt while this many abandoned attempts in the
+        /// process still hold their sockets (``NVRAgent/lingeringAttempts``).
+        public var maxLingeringAttempts = Int.max
 
         public init() {}
     }
