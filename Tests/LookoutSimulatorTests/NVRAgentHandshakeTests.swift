@@ -1,12 +1,13 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import LookoutSimulator
 
 /// A gateway that takes the TCP connection but never answers the WebSocket upgrade (one that
 /// is shutting down, or whose accept queue overflowed) must not hold an agent forever.
-@Suite(.timeLimit(.minutes(1))) struct NVRAgentHandshakeTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NVRAgentHandshakeTests {
     @Test func anUnansweredUpgradeFailsWithinTheHandshakeTimeout() async throws {
         let listener = try SilentListener()
         defer { listener.close() }
@@ -20,6 +21,24 @@ import Testing
         }
         #expect(reason.contains("no WebSocket upgrade"))
         #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func anAbandonedAttemptCountsAsLingeringUntilItsSocketEnds() async throws {
+        let listener = try SilentListener()
+        var agent = NVRAgent(hostname: "nvr-1", token: "t", gatewayURL: "ws://127.0.0.1:\(listener.port)/ws", logger: Logger(label: "test"))
+        agent.handshakeTimeout = .milliseconds(300)
+        let before = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
+        await #expect(throws: NVRAgentError.self) { try await agent.run() }
+        // The attempt failed, but its task still waits on the upgrade and holds the socket.
+        #expect(NVRAgent.lingeringAttempts.load(ordering: .relaxed) == before + 1)
+        // Closing the listener resets the queued connection: the task ends and is uncounted.
+        listener.close()
+        var after = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
+        for _ in 0..<100 where after != before {
+            try await Task.sleep(for: .milliseconds(50))
+            after = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
+        }
+        #expect(after == before)
     }
 }
 
