@@ -7,12 +7,6 @@ import Synchronization
 /// interval, as docs/protocol.md describes. Each `run()` is one connection; reconnecting is
 /// the caller's business (`NVRFleet` does it).
 public struct NVRAgent: Sendable {
-    /// Abandoned attempts (see ``handshakeTimeout``) whose task has not ended yet, in this
-    /// process: each still holds a socket. A fleet near its open-file limit waits for them
-    /// (``NVRFleet/Options/maxLingeringAttempts``) instead of running out of files, which
-    /// libdispatch's worker monitor turns into a crash.
-    static let lingeringAttempts = Atomic<Int>(0)
-
     public let hostname: String
     public let token: String?
     public let gatewayURL: String
@@ -33,6 +27,8 @@ public struct NVRAgent: Sendable {
     /// (a socket the gateway half-closed without a close frame would otherwise wait forever).
     /// Long, because abandoning slow auths in a 19,500-agent storm made it a retry storm.
     public var authReplyTimeout: Duration = .seconds(10)
+    /// Where this agent's abandoned attempts are counted while they still hold a socket.
+    var lingering = LingeringAttempts.process
     let logger: Logger
 
     /// - Parameters:
@@ -91,7 +87,7 @@ public struct NVRAgent: Sendable {
         // now, and the stop signal makes the socket close itself should it ever open.
         let outcome = FirstOutcome<Result<WebSocketCloseFrame?, any Error>>()
         let (handshakeTimeout, authReplyTimeout) = (self.handshakeTimeout, self.authReplyTimeout)
-        let lingering = LingeringAttempt()
+        let lingering = LingeringAttempt(counter: self.lingering)
         let watchdog = Task {
             let abandon = { (reason: String) in
                 _ = stop.fire()
@@ -143,9 +139,27 @@ public struct NVRAgent: Sendable {
     }
 }
 
-/// Counts one attempt in ``NVRAgent/lingeringAttempts`` from its abandonment until its task ends.
+/// Abandoned attempts (see ``NVRAgent/handshakeTimeout``) whose task has not ended yet: each
+/// still holds a socket. A fleet near its open-file limit waits for them
+/// (``NVRFleet/Options/maxLingeringAttempts``) instead of running out of files, which
+/// libdispatch's worker monitor turns into a crash.
+final class LingeringAttempts: Sendable {
+    /// The count for the whole process, whose open-file limit the sockets share.
+    static let process = LingeringAttempts()
+
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func add(_ delta: Int) { count.add(delta, ordering: .relaxed) }
+}
+
+/// Counts one attempt in its ``LingeringAttempts`` from its abandonment until its task ends.
 private final class LingeringAttempt: Sendable {
+    private let counter: LingeringAttempts
     private let state = Mutex<(abandoned: Bool, finished: Bool)>((false, false))
+
+    init(counter: LingeringAttempts) {
+        self.counter = counter
+    }
 
     func abandon() {
         let counted = state.withLock { state in
@@ -153,7 +167,7 @@ private final class LingeringAttempt: Sendable {
             state.abandoned = true
             return true
         }
-        if counted { NVRAgent.lingeringAttempts.add(1, ordering: .relaxed) }
+        if counted { counter.add(1) }
     }
 
     func finish() {
@@ -161,6 +175,6 @@ private final class LingeringAttempt: Sendable {
             state.finished = true
             return state.abandoned
         }
-        if counted { NVRAgent.lingeringAttempts.subtract(1, ordering: .relaxed) }
+        if counted { counter.add(-1) }
     }
 }

@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 extension NVRFleet {
     /// Keeps one agent connected until the task is cancelled or a stop close code arrives.
@@ -14,7 +13,7 @@ extension NVRFleet {
         logger[metadataKey: "lookout.nvr.hostname"] = "\(slot.credential.hostname)"
         var attempt = 0
         while !Task.isCancelled {
-            while NVRAgent.lingeringAttempts.load(ordering: .relaxed) >= options.maxLingeringAttempts, !Task.isCancelled {
+            while LingeringAttempts.process.value >= options.maxLingeringAttempts, !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
             }
             let connection = Task { try await agent.run() }

@@ -22,7 +22,7 @@ public final class NVRFleet: Service, Sendable {
         /// newer one lives"; reconnecting would fight the newer connection).
         public var stopCloseCodes: Set<UInt16> = [4001, 4004, 4006]
         /// An agent does not start a new attempt while this many abandoned attempts in the
-        /// process still hold their sockets (``NVRAgent/lingeringAttempts``).
+        /// process still hold their sockets (``LingeringAttempts``).
         public var maxLingeringAttempts = Int.max
 
         public init() {}

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 @testable import LookoutSimulator
@@ -27,18 +26,16 @@ import Testing
         let listener = try SilentListener()
         var agent = NVRAgent(hostname: "nvr-1", token: "t", gatewayURL: "ws://127.0.0.1:\(listener.port)/ws", logger: Logger(label: "test"))
         agent.handshakeTimeout = .milliseconds(300)
-        let before = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
+        agent.lingering = LingeringAttempts()
         await #expect(throws: NVRAgentError.self) { try await agent.run() }
         // The attempt failed, but its task still waits on the upgrade and holds the socket.
-        #expect(NVRAgent.lingeringAttempts.load(ordering: .relaxed) == before + 1)
+        #expect(agent.lingering.value == 1)
         // Closing the listener resets the queued connection: the task ends and is uncounted.
         listener.close()
-        var after = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
-        for _ in 0..<100 where after != before {
+        for _ in 0..<100 where agent.lingering.value != 0 {
             try await Task.sleep(for: .milliseconds(50))
-            after = NVRAgent.lingeringAttempts.load(ordering: .relaxed)
         }
-        #expect(after == before)
+        #expect(agent.lingering.value == 0)
     }
 }
 
