@@ -11,10 +11,10 @@ struct BenchDatabase: Sendable {
     let url: String
     let adminURL: String
     let logger: Logger
-    /// One client for the bench's polling queries (`count`), running until `drop()`: a poll every
-    /// 200 ms must not open a connection each time.
-    private let poller: PostgresClient
-    private let pollerRun: Task<Void, Never>
+    /// One client for the bench's queries on its database, running until `drop()`: a poll every
+    /// 200 ms must not open a connection each time, nor the setup a pool per statement.
+    let client: PostgresClient
+    private let clientRun: Task<Void, Never>
 
     static func create(adminURL: String, logger: Logger) async throws -> BenchDatabase {
         let name = "lookout_bench_\(UInt32.random(in: .min ... .max))"
@@ -22,9 +22,15 @@ struct BenchDatabase: Sendable {
         _ = try await withClient(adminURL, logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
-        try await withClient(url, logger: logger) { client in _ = try await PostgresMigrator().migrate(client: client, logger: logger) }
-        let poller = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
-        return BenchDatabase(name: name, url: url, adminURL: adminURL, logger: logger, poller: poller, pollerRun: Task { await poller.run() })
+        let client = PostgresClient(configuration: try PostgresClient.Configuration(url: url), backgroundLogger: logger)
+        let clientRun = Task { await client.run() }
+        do {
+            _ = try await PostgresMigrator().migrate(client: client, logger: logger)
+        } catch {
+            clientRun.cancel()
+            throw error
+        }
+        return BenchDatabase(name: name, url: url, adminURL: adminURL, logger: logger, client: client, clientRun: clientRun)
     }
 
     /// N NVRs `bench-nvr-000001…` with tokens (returned) and `camerasEach` cameras, in two statements.
@@ -34,37 +40,31 @@ struct BenchDatabase: Sendable {
         }
         let hostnames = credentials.map(\.hostname)
         let hashes = credentials.map { SecretHash.sha256Hex($0.token) }
-        try await withClient(url) { client in
+        try await client.query(
+            "INSERT INTO nvrs (hostname, name, token_hash) SELECT h, h, t FROM unnest(\(hostnames)::text[], \(hashes)::text[]) AS x(h, t)",
+            logger: logger)
+        if camerasEach > 0 {
             try await client.query(
-                "INSERT INTO nvrs (hostname, name, token_hash) SELECT h, h, t FROM unnest(\(hostnames)::text[], \(hashes)::text[]) AS x(h, t)",
-                logger: logger)
-            if camerasEach > 0 {
-                try await client.query(
-                    """
-                    INSERT INTO cameras (nvr_id, name, hik_channel_no, mediamtx_path)
-                    SELECT n.id, n.hostname || ' camera ' || c, c, n.hostname || '-cam-' || c FROM nvrs n, generate_series(1, \(camerasEach)) c
-                    """, logger: logger)
-            }
+                """
+                INSERT INTO cameras (nvr_id, name, hik_channel_no, mediamtx_path)
+                SELECT n.id, n.hostname || ' camera ' || c, c, n.hostname || '-cam-' || c FROM nvrs n, generate_series(1, \(camerasEach)) c
+                """, logger: logger)
         }
         return credentials
     }
 
     func count(_ sql: String) async throws -> Int {
         var value = 0
-        for try await count in try await poller.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
+        for try await count in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { value = count }
         return value
     }
 
     func drop() async {
-        pollerRun.cancel()
-        await pollerRun.value
+        clientRun.cancel()
+        await clientRun.value
         _ = try? await Self.withClient(adminURL, logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
-    }
-
-    func withClient<T: Sendable>(_ url: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        try await Self.withClient(url, logger: logger, body)
     }
 
     /// A client for `url` that runs only as long as `body`.

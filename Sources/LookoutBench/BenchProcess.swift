@@ -8,7 +8,7 @@ import Synchronization
 /// gateway while its ~19,000 agents hold almost every file descriptor the sandbox allows, and
 /// `Process.run()` traps when it cannot open its internal pipes. Here the log file is the only
 /// descriptor opened, and the child closes every inherited one above stderr.
-final class BenchProcess: @unchecked Sendable {
+final class BenchProcess: Sendable {
     let pid: pid_t
     let logPath: String
     private let exitStatus = Mutex<Int32?>(nil)

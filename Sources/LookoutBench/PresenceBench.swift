@@ -37,9 +37,8 @@ public struct PresenceBench: Sendable {
         let database = try await BenchDatabase.create(adminURL: databaseURL, logger: logger)
         let credentials = try await database.provision(nvrs: pool + silentAgents)
         let key = SecretHash.generate(prefix: "lk_")
-        _ = try await database.withClient(database.url) { client in
-            try await client.query("INSERT INTO api_keys (name, key_hash, role) VALUES ('bench', \(SecretHash.sha256Hex(key)), 'viewer')", logger: logger)
-        }
+        try await database.client.query(
+            "INSERT INTO api_keys (name, key_hash, role) VALUES ('bench', \(SecretHash.sha256Hex(key)), 'viewer')", logger: logger)
         let port = freePort()
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",

@@ -13,7 +13,7 @@ extension NVRFleet {
         logger[metadataKey: "lookout.nvr.hostname"] = "\(slot.credential.hostname)"
         var attempt = 0
         while !Task.isCancelled {
-            while LingeringAttempts.process.value >= options.maxLingeringAttempts, !Task.isCancelled {
+            while agent.lingering.value >= options.maxLingeringAttempts, !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
             }
             let connection = Task { try await agent.run() }
