@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdWebSocket
 import Logging
 import LookoutCore
 import LookoutStore
@@ -14,7 +13,7 @@ struct DashboardSocketHandler: Sendable {
     let history: NotificationHistory
 
     func run(
-        token: String, lastSeq: Int64?, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection,
+        token: String, lastSeq: Int64?, messages: AsyncStream<String>, connection: WebSocketConnection,
         logger baseLogger: Logger
     ) async throws {
         var logger = baseLogger
@@ -52,9 +51,8 @@ struct DashboardSocketHandler: Sendable {
             }
             defer { group.cancelAll() }
             var errors = 0
-            while let message = try await messages.next() {
+            for await _ in messages {
                 errors += 1
-                if case .binary = message { return await connection.close(.unsupportedData) }
                 if errors >= configuration.maxConsecutiveErrors { return await connection.close(.tooManyErrors) }
                 try await connection.send(.error(code: "unexpected_message", message: "dashboards send nothing after their first message"))
             }

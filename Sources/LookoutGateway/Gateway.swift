@@ -1,6 +1,6 @@
 import Foundation
 public import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
 public import Logging
 public import LookoutCore
 public import LookoutRedis
@@ -20,13 +20,11 @@ public enum Gateway {
         let parts = assemble(
             configuration: configuration, api: api, redisConfiguration: redisConfiguration, postgres: postgres, logger: logger,
             streamOperations: streamOperations, metrics: metrics)
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxMessageSize, autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled,
-            closeTimeout: .seconds(1))
         let listener = parts.listener
+        let sockets = parts.sockets
         let app = Application(
             router: parts.router,
-            server: .http1WebSocketUpgrade(webSocketRouter: parts.router, configuration: .init(ws: webSocket)),
+            server: HTTPServerBuilder { responder in GatewayChildChannel(responder: responder, services: sockets) },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout", backlog: GatewayConfiguration.listenBacklog),
             onServerRunning: { channel in
                 listener.set(channel)
@@ -57,10 +55,10 @@ public enum Gateway {
             subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
             controlChannel: keys.gatewayControl, logger: logger)
         let nvrs = PostgresNVRRepository(client: postgres)
-        let socketHandler = GatewaySocketHandler(
+        let sockets = GatewaySocketServices(
             configuration: configuration,
-            nvrHandler: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
-            dashboardHandler: DashboardSocketHandler(
+            nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
+            dashboards: DashboardSocketHandler(
                 configuration: configuration, apiKeys: PostgresAPIKeyRepository(client: postgres), nvrs: nvrs, hub: hub, history: history))
         let metrics = HTTPMetrics(
             registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
@@ -72,16 +70,13 @@ public enum Gateway {
         router.add(middleware: LogRequestsMiddleware(.debug))
         GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: router)
         http.register(on: router)
-        router.ws("/ws") { inbound, outbound, context in
-            var connectionLogger = context.logger
-            connectionLogger[metadataKey: "lookout.gateway"] = "\(configuration.gatewayID)"
-            try await socketHandler.handle(inbound: inbound, outbound: outbound, logger: connectionLogger)
-        }
+        // The upgrade itself is GatewayChildChannel's; a plain GET gets 426 from here.
+        router.get(RouterPath(GatewayChildChannel.path)) { _, _ -> Response in throw APIError.upgradeRequired }
         let listener = GatewayListener()
         let housekeeping = GatewayHousekeeping(
             configuration: configuration, lifecycle: lifecycle, redis: redis, listener: listener, dashboards: { hub.dashboardCount },
             startedAt: unixMillis(), logger: logger)
-        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping, listener: listener)
+        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping, listener: listener, sockets: sockets)
     }
 }
 
@@ -92,4 +87,5 @@ public struct GatewayParts {
     let hub: DashboardHub
     let housekeeping: GatewayHousekeeping
     let listener: GatewayListener
+    let sockets: GatewaySocketServices
 }

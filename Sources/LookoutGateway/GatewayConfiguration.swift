@@ -1,5 +1,6 @@
 public import Foundation
 public import LookoutCore
+import NIOCore
 
 /// What one gateway process runs with.
 public struct GatewayConfiguration: Sendable {
@@ -46,6 +47,9 @@ public struct GatewayConfiguration: Sendable {
     /// Hummingbird's default of 256 overflowed in reconnect storms, and a client whose final
     /// handshake ACK is dropped sits in a connection the gateway never accepted.
     static let listenBacklog = 4096
+
+    /// How long a closing socket waits for the client's close frame before it is cut.
+    static let closeTimeout = TimeAmount.seconds(1)
 
     /// Seconds, as announced to agents in `auth_ok`.
     var heartbeatSeconds: Int { Int(heartbeatInterval.components.seconds) }

@@ -16,6 +16,6 @@ final class GatewayListener: Sendable {
     /// Stops accepting connections; the open ones are untouched.
     func pause() async {
         guard let channel = self.channel.withLock({ $0 }) else { return }
-        try? await channel.setOption(ChannelOptions.autoRead, value: false)
+        try? await channel.setOption(ChannelOptions.autoRead, value: false).get()
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import LookoutCore
 import LookoutRedis
 import NIOFoundationCompat

@@ -25,12 +25,17 @@ final class NVRSession: Sendable {
 
     /// Closes the socket with `code` (once; later calls do nothing).
     func close(_ code: CloseCode) async {
-        let first = closeState.withLock { state in
+        if claimClose(code) { await closer(code) }
+    }
+
+    /// Records why the gateway closes the socket; false if it was closed already. The caller
+    /// closes it.
+    func claimClose(_ code: CloseCode) -> Bool {
+        closeState.withLock { state in
             guard state == nil else { return false }
             state = code
             return true
         }
-        if first { await closer(code) }
     }
 
     var closedBy: CloseCode? { closeState.withLock { $0 } }

@@ -1,12 +1,12 @@
 import Foundation
-import HummingbirdWebSocket
 import Logging
 import LookoutCore
 import LookoutRedis
 import LookoutStore
 
-/// An NVR agent's connection after its `auth` message: ``admit`` (authenticate, announce), then
-/// ``serve`` (heartbeats until the socket ends, then announce the end). See docs/protocol.md.
+/// An NVR agent's connection after its `auth` message: ``admit`` authenticates and announces it.
+/// Its heartbeats are then answered by ``GatewaySocketHandler`` on the event loop, and its end is
+/// announced by ``NVRSessionLifecycle/end(_:closing:logger:)``. See docs/protocol.md.
 struct NVRSocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let nvrs: PostgresNVRRepository
@@ -48,41 +48,6 @@ struct NVRSocketHandler: Sendable {
         try? await connection.send(.authOK(session: session.sessionID, heartbeatInterval: configuration.heartbeatSeconds))
         logger.info("NVR connected")
         return Admitted(session: session, logger: logger)
-    }
-
-    /// Heartbeats until the socket ends, then announces the end.
-    func serve(_ admitted: Admitted, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection) async throws {
-        do {
-            try await heartbeats(admitted.session, messages: &messages, connection: connection)
-        } catch {
-            await lifecycle.end(admitted.session, logger: admitted.logger)
-            throw error
-        }
-        await lifecycle.end(admitted.session, logger: admitted.logger)
-    }
-
-    private func heartbeats(
-        _ session: NVRSession, messages: inout WebSocketInboundMessageStream.AsyncIterator, connection: WebSocketConnection
-    ) async throws {
-        var errors = 0
-        while let message = try await messages.next() {
-            guard case .text(let text) = message else { return await session.close(.unsupportedData) }
-            let now = unixMillis()
-            lifecycle.registry.touch(session, at: now)
-            do {
-                switch try ClientMessage.decode(text) {
-                case .heartbeat:
-                    errors = 0
-                    try await connection.send(.heartbeatAck(serverTime: now))
-                case .auth, .dashboard:
-                    return await session.close(.protocolViolation)
-                }
-            } catch let error as ProtocolError {
-                errors += 1
-                if errors >= configuration.maxConsecutiveErrors { return await session.close(.tooManyErrors) }
-                try await connection.send(.error(code: error.code.rawValue, message: error.message))
-            }
-        }
     }
 
     /// Checks the token and takes a connection version; nil after rejecting the connection.

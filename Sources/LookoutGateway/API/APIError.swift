@@ -53,12 +53,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
             headers: [.retryAfter: String(seconds)])
     }
     static func unavailable(_ message: String) -> APIError { .init(.serviceUnavailable, code: "unavailable", message) }
+    static let upgradeRequired = APIError(.upgradeRequired, code: "upgrade_required", "/ws is a WebSocket endpoint; see docs/protocol.md")
     static let internalError = APIError(.internalServerError, code: "internal", "internal error; the gateway log has the details")
 
     /// Every `code` the API uses, with its status: the OpenAPI document lists them.
     static let codes: [(code: String, status: Int)] = [
         ("malformed_json", 400), ("unauthorized", 401), ("forbidden", 403), ("not_found", 404), ("duplicate", 409),
-        ("body_too_large", 413), ("invalid_field", 422), ("rate_limited", 429), ("internal", 500), ("unavailable", 503),
+        ("body_too_large", 413), ("invalid_field", 422), ("upgrade_required", 426), ("rate_limited", 429), ("internal", 500), ("unavailable", 503),
     ]
 }
 

@@ -1,21 +1,18 @@
 public import Hummingbird
-public import HummingbirdWebSocket
 public import LookoutCore
 public import NIOCore
 
-/// The request context of every gateway route: HTTP API, dashboard page and `/ws`. Carries the
+/// The request context of every gateway route: HTTP API, dashboard page and a plain GET of `/ws`. Carries the
 /// client's address (failed-auth limits) and, on `/api` routes, the role of the caller's API key
 /// once ``APIKeyMiddleware`` checked it.
-public struct GatewayRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<Self>
     public let remoteAddress: SocketAddress?
     /// Set by ``APIKeyMiddleware`` for `/api` routes.
     public var role: APIKeyRole?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
         remoteAddress = source.channel.remoteAddress
     }
 

@@ -114,7 +114,7 @@ extension OpenAPIDocument {
             "/ws": [
                 "get": operation(
                     "WebSocket for NVR agents and dashboards (docs/protocol.md); upgrade with 101", tag: "operations", access: .open,
-                    status: 101, response: [:], description: "Switching Protocols")
+                    status: 101, response: [:], description: "Switching Protocols", errors: [426])
             ],
             "/": ["get": operation("The dashboard page", tag: "dashboard", access: .open, response: ["text/html": ["schema": ["type": "string"]]])],
             "/dashboard.js": [

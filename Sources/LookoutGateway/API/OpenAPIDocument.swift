@@ -79,6 +79,7 @@ enum OpenAPIDocument {
             403: "A viewer key on a route that writes", 404: "No such id (or route)",
             409: "A unique value is taken (hostname, mediamtxPath, hikResourceId)", 413: "The body is larger than LOOKOUT_API_MAX_BODY",
             422: "A field is missing, of the wrong type or out of range; `field` names it",
+            426: "A plain GET of /ws: it answers only a WebSocket upgrade",
             429: "Too many failed API-key attempts from this address; see Retry-After", 500: "An unexpected failure (details in the log)",
             503: "PostgreSQL or Redis unreachable, or stream operations not configured here",
         ]

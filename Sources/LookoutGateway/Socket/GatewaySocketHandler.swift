@@ -1,0 +1,225 @@
+import Logging
+import LookoutCore
+import NIOCore
+
+/// The gateway's side of one `/ws` socket, on its event loop, above ``WebSocketTextHandler``.
+/// The first message makes the socket an NVR agent or a dashboard (docs/protocol.md):
+///
+/// - an NVR is admitted in a short task (``NVRSocketHandler/admit``: PostgreSQL, Redis); after
+///   that its heartbeats are answered here, on the event loop, with no task while it is idle:
+///   the thousands of NVR sockets are what the gateway's memory is made of;
+/// - a dashboard runs as a task (``DashboardSocketHandler``), which gets its messages from here.
+///
+/// When the socket ends, an NVR's session ends (a task publishes `disconnected`).
+final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = String
+    typealias OutboundOut = String
+
+    private enum Role {
+        /// Before the first valid message, with the invalid ones so far.
+        case introducing(errors: Int)
+        /// `auth` arrived and is being checked; reading is paused, and what was already read
+        /// waits in `pending`. `ended` once the socket ended meanwhile.
+        case admitting(pending: [String], ended: Bool)
+        case nvr(NVRSocketHandler.Admitted, errors: Int)
+        case dashboard(AsyncStream<String>.Continuation)
+        case ended
+    }
+
+    private let services: GatewaySocketServices
+    private let logger: Logger
+    private var role = Role.introducing(errors: 0)
+    private var authTimer: Scheduled<Void>?
+
+    init(services: GatewaySocketServices, logger: Logger) {
+        self.services = services
+        self.logger = logger
+    }
+
+    private var configuration: GatewayConfiguration { services.configuration }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let loopBound = context.loopBound
+        authTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(configuration.authTimeout)) { [self] in
+            guard case .introducing = role else { return }
+            role = .ended
+            close(.authTimeout, context: loopBound.value)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let text = unwrapInboundIn(data)
+        switch role {
+        case .introducing(let errors):
+            introduce(text, errors: errors, context: context)
+        case .admitting(var pending, let ended):
+            pending.append(text)
+            role = .admitting(pending: pending, ended: ended)
+        case .nvr(let admitted, let errors):
+            nvrMessage(text, admitted: admitted, errors: errors, context: context)
+        case .dashboard(let messages):
+            messages.yield(text)
+        case .ended:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        authTimer?.cancel()
+        switch role {
+        case .admitting(let pending, _):
+            role = .admitting(pending: pending, ended: true)
+        case .nvr(let admitted, _):
+            role = .ended
+            let lifecycle = services.nvrs.lifecycle
+            Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
+        case .dashboard(let messages):
+            role = .ended
+            messages.finish()
+        case .introducing, .ended:
+            role = .ended
+        }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server is shutting down: sockets the drain did not reach (still introducing,
+        // admitting, or a dashboard) are told to go away too.
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        if case .nvr(let admitted, _) = role {
+            closeSession(admitted.session, .goingAway, context: context)
+        } else {
+            close(.goingAway, context: context)
+        }
+    }
+
+    // MARK: The first message
+
+    private func introduce(_ text: String, errors: Int, context: ChannelHandlerContext) {
+        let message: ClientMessage
+        do {
+            message = try ClientMessage.decode(text)
+        } catch {
+            let errors = errors + 1
+            guard errors < configuration.maxConsecutiveErrors else {
+                role = .ended
+                return close(.tooManyErrors, context: context)
+            }
+            role = .introducing(errors: errors)
+            return send(.error(code: error.code.rawValue, message: error.message), context: context)
+        }
+        switch message {
+        case .heartbeat:
+            role = .ended
+            close(.notAuthenticated, context: context)
+        case .auth(let hostname, let token):
+            // The client's part is done: what follows is ours (PostgreSQL, Redis), and a burst
+            // of reconnects must not time out in our queue and come back as a retry storm.
+            authTimer?.cancel()
+            role = .admitting(pending: [], ended: false)
+            admit(hostname: hostname, token: token, context: context)
+        case .dashboard(let token, let lastSeq):
+            authTimer?.cancel()
+            let (messages, continuation) = AsyncStream.makeStream(
+                of: String.self, bufferingPolicy: .bufferingOldest(configuration.maxConsecutiveErrors))
+            role = .dashboard(continuation)
+            if let interval = configuration.pingInterval {
+                context.triggerUserOutboundEvent(WebSocketTextHandler.StartPinging(interval: TimeAmount(interval)), promise: nil)
+            }
+            let connection = WebSocketConnection(channel: context.channel)
+            let (dashboards, logger) = (services.dashboards, logger)
+            Task {
+                do {
+                    try await dashboards.run(token: token, lastSeq: lastSeq, messages: messages, connection: connection, logger: logger)
+                } catch {
+                    logger.debug("Dashboard socket ended", metadata: ["lookout.error": "\(error)"])
+                }
+                await connection.finish()
+            }
+        }
+    }
+
+    // MARK: NVR
+
+    /// Authenticates and announces in a task; reading waits until it is done.
+    private func admit(hostname: String, token: String?, context: ChannelHandlerContext) {
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        let connection = WebSocketConnection(channel: context.channel)
+        let (nvrs, logger) = (services.nvrs, logger)
+        let eventLoop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let loopBoundContext = context.loopBound
+        Task {
+            let admitted: NVRSocketHandler.Admitted?
+            do {
+                admitted = try await nvrs.admit(hostname: hostname, token: token, connection: connection, logger: logger)
+            } catch {
+                logger.warning("Could not admit NVR", metadata: ["lookout.error": "\(error)"])
+                await connection.close(.unavailable)
+                admitted = nil
+            }
+            eventLoop.execute {
+                handler.value.admissionEnded(admitted, context: loopBoundContext.value)
+            }
+        }
+    }
+
+    private func admissionEnded(_ admitted: NVRSocketHandler.Admitted?, context: ChannelHandlerContext) {
+        guard case .admitting(let pending, let ended) = role else { return }
+        guard let admitted else {
+            // Rejected: the socket is closing already.
+            role = .ended
+            return
+        }
+        guard !ended else {
+            role = .ended
+            let lifecycle = services.nvrs.lifecycle
+            Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
+            return
+        }
+        role = .nvr(admitted, errors: 0)
+        for text in pending {
+            guard case .nvr(let admitted, let errors) = role else { break }
+            nvrMessage(text, admitted: admitted, errors: errors, context: context)
+        }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+    }
+
+    private func nvrMessage(_ text: String, admitted: NVRSocketHandler.Admitted, errors: Int, context: ChannelHandlerContext) {
+        let now = unixMillis()
+        services.nvrs.lifecycle.registry.touch(admitted.session, at: now)
+        do {
+            switch try ClientMessage.decode(text) {
+            case .heartbeat:
+                role = .nvr(admitted, errors: 0)
+                send(.heartbeatAck(serverTime: now), context: context)
+            case .auth, .dashboard:
+                role = .ended
+                closeSession(admitted.session, .protocolViolation, context: context)
+            }
+        } catch {
+            let errors = errors + 1
+            guard errors < configuration.maxConsecutiveErrors else {
+                role = .ended
+                return closeSession(admitted.session, .tooManyErrors, context: context)
+            }
+            role = .nvr(admitted, errors: errors)
+            send(.error(code: error.code.rawValue, message: error.message), context: context)
+        }
+    }
+
+    /// Closes an NVR's socket, recording why (the `disconnected` event's reason).
+    private func closeSession(_ session: NVRSession, _ code: CloseCode, context: ChannelHandlerContext) {
+        if session.claimClose(code) { close(code, context: context) }
+    }
+
+    // MARK: Writing
+
+    private func send(_ message: ServerMessage, context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(message.json), promise: nil)
+    }
+
+    private func close(_ code: CloseCode, context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason), promise: nil)
+    }
+}
