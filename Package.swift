@@ -232,6 +232,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LookoutGatewayTests",
+            dependencies: [
+                "LookoutGateway",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LookoutAPITests",
             dependencies: [
                 "LookoutGateway", "LookoutStore", "LookoutRedis", "LookoutTestSupport",

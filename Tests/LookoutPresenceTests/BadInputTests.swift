@@ -1,5 +1,6 @@
 import Foundation
 import LookoutTestSupport
+import NIOCore
 import Testing
 
 /// Every bad input of docs/protocol.md gets its documented answer, while a healthy NVR on the
@@ -87,6 +88,36 @@ import Testing
         let (_, port) = try await system.startGateway()
         let socket = TestSocket(port: port)
         #expect(await socket.closeCode(within: .seconds(15)) == 4002)
+    }
+
+    @Test func theWebSocketPathAnswersPlainHTTPAndOtherUpgradesClearly() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        defer { Task { await system.shutdown() } }
+        let (_, port) = try await system.startGateway()
+        let upgrade = "Connection: Upgrade\nUpgrade: websocket\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\nSec-WebSocket-Version: 13\n"
+        let plain = try await rawHTTP(port: port, "GET /ws HTTP/1.1\nHost: gw\nConnection: close\n\n")
+        #expect(plain.hasPrefix("HTTP/1.1 426"), "\(plain)")
+        #expect(plain.contains(#""code":"upgrade_required""#), "\(plain)")
+        let elsewhere = try await rawHTTP(port: port, "GET /healthz HTTP/1.1\nHost: gw\n\(upgrade)\n")
+        #expect(elsewhere.hasPrefix("HTTP/1.1 400"), "\(elsewhere)")
+        let accepted = try await rawHTTP(port: port, "GET /ws?agent=1 HTTP/1.1\nHost: gw\n\(upgrade)\n", within: .seconds(1))
+        #expect(accepted.hasPrefix("HTTP/1.1 101"), "\(accepted)")
+    }
+
+    @Test func messagesReadWithTheAuthAreAnsweredAfterAuthOK() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        defer { Task { await system.shutdown() } }
+        let token = try await system.addNVR("nvr-eager")
+        let (_, port) = try await system.startGateway()
+        let replies = try await rawWebSocket(
+            port: port,
+            sending: [#"{"type":"auth","hostname":"nvr-eager","token":"\#(token)"}"#, #"{"type":"heartbeat"}"#, "not json", #"{"type":"heartbeat"}"#],
+            replies: 4
+        ).map { text in
+            let reply = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+            return (reply?["type"] as? String == "error" ? reply?["code"] : reply?["type"]) as? String ?? text
+        }
+        #expect(replies == ["auth_ok", "heartbeat_ack", "invalid_json", "heartbeat_ack"])
     }
 
     private func expectClose(
