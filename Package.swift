@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "LookoutGatewayTests",
             dependencies: [
-                "LookoutGateway",
+                "LookoutGateway", "LookoutCore", "LookoutRedis", "LookoutTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

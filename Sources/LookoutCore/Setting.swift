@@ -41,7 +41,7 @@ extension Setting {
         "Largest WebSocket message in bytes; larger ones close the socket with 1009")
     public static let wsPingInterval = Setting(
         "LOOKOUT_WS_PING_INTERVAL", yaml: "presence.pingInterval", default: "30",
-        "Seconds between the gateway's WebSocket pings, which find dead sockets (dashboards send no heartbeats); 0: none")
+        "Seconds between the gateway's WebSocket pings to dashboards, which find dead dashboard sockets (NVRs are watched by their heartbeats and get no pings); a ping unanswered by the next one closes the socket with 1001; 0: none")
     public static let flapGrace = Setting(
         "LOOKOUT_FLAP_GRACE", yaml: "presence.flapGrace", default: "30",
         "Seconds an NVR must stay offline before it raises an alert (shorter flaps are only recorded)")

@@ -27,7 +27,7 @@ public enum Gateway {
             server: HTTPServerBuilder { responder in GatewayChildChannel(responder: responder, services: sockets) },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lookout", backlog: GatewayConfiguration.listenBacklog),
             onServerRunning: { channel in
-                listener.set(channel)
+                await listener.set(channel)
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger)

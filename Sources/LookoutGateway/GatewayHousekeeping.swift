@@ -89,11 +89,7 @@ struct GatewayHousekeeping: Service {
         let started = ContinuousClock.now
         let sessions = lifecycle.registry.all
         logger.info("Closing NVR connections for shutdown", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])
-        await withTaskGroup(of: Void.self) { group in
-            for session in sessions {
-                group.addTask { await lifecycle.end(session, closing: .goingAway, logger: logger) }
-            }
-        }
+        await lifecycle.endAll(sessions, closing: .goingAway, logger: logger)
         _ = try? await redis.del(configuration.keys.gateway(configuration.gatewayID))
         logger.notice(
             "NVR connections drained",

@@ -13,9 +13,9 @@ final class NVRSession: Sendable {
     /// Why the gateway closed it, if it did; otherwise the agent closed it.
     private let closeState = Mutex<CloseCode?>(nil)
     private let disconnectPublished = Atomic(false)
-    private let closer: @Sendable (CloseCode) async -> Void
+    private let closer: @Sendable (CloseCode) -> Void
 
-    init(hostname: String, sessionID: String, version: Int64, now: Int64, closer: @escaping @Sendable (CloseCode) async -> Void) {
+    init(hostname: String, sessionID: String, version: Int64, now: Int64, closer: @escaping @Sendable (CloseCode) -> Void) {
         self.hostname = hostname
         self.sessionID = sessionID
         self.version = Atomic(version)
@@ -23,9 +23,10 @@ final class NVRSession: Sendable {
         self.closer = closer
     }
 
-    /// Closes the socket with `code` (once; later calls do nothing).
-    func close(_ code: CloseCode) async {
-        if claimClose(code) { await closer(code) }
+    /// Closes the socket with `code` (once; later calls do nothing). Returns at once: the close
+    /// handshake runs on the socket's event loop.
+    func close(_ code: CloseCode) {
+        if claimClose(code) { closer(code) }
     }
 
     /// Records why the gateway closes the socket; false if it was closed already. The caller

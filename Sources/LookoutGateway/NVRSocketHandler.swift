@@ -88,7 +88,7 @@ struct NVRSocketHandler: Sendable {
             return nil
         }
         return NVRSession(hostname: hostname, sessionID: UUID().uuidString.lowercased(), version: version, now: unixMillis()) { code in
-            await connection.close(code)
+            connection.startClose(code)
         }
     }
 }

@@ -39,10 +39,19 @@ struct PresencePublisher: Sendable {
 
     /// The liveness entry stays: it ages out, and removing it could erase a newer connection's.
     func disconnected(_ session: NVRSession, at now: Int64) async throws(RedisError) {
+        try await redis.send(disconnectedEvent(session, at: now))
+    }
+
+    /// Many sessions' `disconnected` events in one pipeline (shutdown).
+    func disconnected(_ sessions: [NVRSession], at now: Int64) async throws(RedisError) {
+        _ = try await redis.pipelineChecked(sessions.map { disconnectedEvent($0, at: now) })
+    }
+
+    private func disconnectedEvent(_ session: NVRSession, at now: Int64) -> RedisCommand {
         let event = PresenceEvent(
             kind: .disconnected, hostname: session.hostname, version: session.currentVersion, sessionID: session.sessionID, gatewayID: gatewayID,
             at: now, reason: session.disconnectReason)
-        try await redis.send(.xadd(keys.presenceStream, maxLength: streamMaxLength, fields: event.streamFields))
+        return .xadd(keys.presenceStream, maxLength: streamMaxLength, fields: event.streamFields)
     }
 
     /// One ZADD for every NVR that sent a heartbeat since the last flush.

@@ -21,6 +21,12 @@ struct WebSocketConnection: Sendable {
         await close(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason))
     }
 
+    /// ``close(_:)`` without waiting for the close frame to be written: for closing many
+    /// sockets at once (shutdown) or from code that must not wait.
+    func startClose(_ code: CloseCode) {
+        channel.triggerUserOutboundEvent(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason), promise: nil)
+    }
+
     /// Closes with 1000: the gateway is done with the socket.
     func finish() async {
         await close(WebSocketTextHandler.Close(code: 1000, reason: ""))
