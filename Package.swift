@@ -252,7 +252,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LookoutCLITests",
-            dependencies: ["LookoutTestSupport"],
+            dependencies: ["LookoutTestSupport", "LookoutBench"],
             swiftSettings: swiftSettings
         ),
         // Shared by the test targets: the servers `make test` started, child processes, waiting.
