@@ -252,7 +252,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LookoutCLITests",
-            dependencies: ["LookoutTestSupport", "LookoutBench"],
+            dependencies: ["LookoutTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Shared by the test targets: the servers `make test` started, child processes, waiting.

@@ -4,7 +4,12 @@ import Logging
 
 /// A dashboard connection that timestamps every NVR status change it is told about.
 final class DashboardProbe: Sendable {
-    private let arrivals = Locked(StatusArrivals())
+    struct Key: Hashable, Sendable {
+        let hostname: String
+        let status: String
+    }
+
+    private let arrivals = Locked<[Key: [ContinuousClock.Instant]]>([:])
     private let task: Task<Void, any Error>
 
     init(port: Int, key: String, logger: Logger) {
@@ -19,15 +24,15 @@ final class DashboardProbe: Sendable {
                     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
                         let nvr = object["nvr"] as? [String: Any], let hostname = nvr["hostname"] as? String, let status = nvr["status"] as? String
                     else { continue }
-                    arrivals.withLock { $0.record(hostname: hostname, status: status, at: now) }
+                    arrivals.withLock { $0[Key(hostname: hostname, status: status), default: []].append(now) }
                 }
             }
         }
     }
 
-    /// The notification of `status` for `hostname` at or after `since` (``StatusArrivals``).
+    /// The first arrival of `status` for `hostname` after `since`.
     func arrival(hostname: String, status: String, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        arrivals.withLock { $0.arrival(hostname: hostname, status: status, after: since) }
+        arrivals.withLock { $0[Key(hostname: hostname, status: status)]?.first { $0 >= since } }
     }
 
     func stop() { task.cancel() }

@@ -57,7 +57,6 @@ public struct PresenceBench: Sendable {
         let url = "ws://127.0.0.1:\(port)/ws"
         let events = Locked<[(hostname: String, status: String, at: ContinuousClock.Instant)]>([])
         let silentSince = Locked<[String: ContinuousClock.Instant]>([:])
-        let online = Locked<Set<String>>([])
         try await withThrowingDiscardingTaskGroup { group in
             // Agents that authenticate and then never send again.
             for credential in credentials.suffix(silentAgents) {
@@ -81,19 +80,11 @@ public struct PresenceBench: Sendable {
                     next += 1
                     let hostname = credentials[index].hostname
                     if let task = running.removeValue(forKey: index) {
-                        // A disconnect is an event only if the agent was online: one still in its
-                        // handshake changes nothing a dashboard could be told.
-                        if online.withLock({ $0.remove(hostname) }) != nil {
-                            events.withLock { $0.append((hostname, "offline", .now)) }
-                        }
+                        events.withLock { $0.append((hostname, "offline", .now)) }
                         task.cancel()
                     } else {
-                        // A late auth_ok of the previous, cancelled agent must not count for this one.
-                        online.withLock { _ = $0.remove(hostname) }
                         let agent = NVRAgent(hostname: hostname, token: credentials[index].token, gatewayURL: url, logger: logger) { event in
-                            guard case .authenticated = event else { return }
-                            online.withLock { _ = $0.insert(hostname) }
-                            events.withLock { $0.append((hostname, "online", .now)) }
+                            if case .authenticated = event { events.withLock { $0.append((hostname, "online", .now)) } }
                         }
                         running[index] = Task { _ = try? await agent.run() }
                     }
