@@ -2,10 +2,14 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 
-/// A dashboard connection that timestamps every NVR status change it is told about.
+/// A dashboard connection that timestamps every NVR status change it is told about, by the
+/// session it belongs to: an event is matched only by its own session's notification, never by
+/// a later connection's (an agent toggled every second would otherwise lend its next cycle's
+/// notification to an event that had none, and count the cycle as latency).
 final class DashboardProbe: Sendable {
     struct Key: Hashable, Sendable {
         let hostname: String
+        let session: String
         let status: String
     }
 
@@ -22,17 +26,18 @@ final class DashboardProbe: Sendable {
                     guard case .text(let text) = message, text.hasPrefix(#"{"seq""#) else { continue }
                     let now = ContinuousClock.now
                     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                        let nvr = object["nvr"] as? [String: Any], let hostname = nvr["hostname"] as? String, let status = nvr["status"] as? String
+                        let nvr = object["nvr"] as? [String: Any], let hostname = nvr["hostname"] as? String, let status = nvr["status"] as? String,
+                        let session = nvr["session"] as? String
                     else { continue }
-                    arrivals.withLock { $0[Key(hostname: hostname, status: status), default: []].append(now) }
+                    arrivals.withLock { $0[Key(hostname: hostname, session: session, status: status), default: []].append(now) }
                 }
             }
         }
     }
 
-    /// The first arrival of `status` for `hostname` after `since`.
-    func arrival(hostname: String, status: String, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        arrivals.withLock { $0[Key(hostname: hostname, status: status)]?.first { $0 >= since } }
+    /// The first arrival of `status` for `hostname`'s connection `session` after `since`.
+    func arrival(hostname: String, session: String, status: String, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        arrivals.withLock { $0[Key(hostname: hostname, session: session, status: status)]?.first { $0 >= since } }
     }
 
     func stop() { task.cancel() }

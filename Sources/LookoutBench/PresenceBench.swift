@@ -55,14 +55,16 @@ public struct PresenceBench: Sendable {
         try await Task.sleep(for: .milliseconds(500))
 
         let url = "ws://127.0.0.1:\(port)/ws"
-        let events = Locked<[(hostname: String, status: String, at: ContinuousClock.Instant)]>([])
-        let silentSince = Locked<[String: ContinuousClock.Instant]>([:])
+        let events = Locked<[(hostname: String, session: String, status: String, at: ContinuousClock.Instant)]>([])
+        let silentSince = Locked<[String: (session: String, at: ContinuousClock.Instant)]>([:])
+        // The session of each churning agent that is online now.
+        let sessions = Locked<[String: String]>([:])
         try await withThrowingDiscardingTaskGroup { group in
             // Agents that authenticate and then never send again.
             for credential in credentials.suffix(silentAgents) {
                 group.addTask {
                     let agent = NVRAgent(hostname: credential.hostname, token: credential.token, gatewayURL: url, logger: logger, silent: true) { event in
-                        if case .authenticated = event { silentSince.withLock { $0[credential.hostname] = .now } }
+                        if case .authenticated(let session, _) = event { silentSince.withLock { $0[credential.hostname] = (session, .now) } }
                     }
                     _ = try? await agent.run()
                 }
@@ -80,11 +82,19 @@ public struct PresenceBench: Sendable {
                     next += 1
                     let hostname = credentials[index].hostname
                     if let task = running.removeValue(forKey: index) {
-                        events.withLock { $0.append((hostname, "offline", .now)) }
+                        // A disconnect is an event only for an agent that was online: one still
+                        // in its handshake changes nothing a dashboard could be told.
+                        if let session = sessions.withLock({ $0.removeValue(forKey: hostname) }) {
+                            events.withLock { $0.append((hostname, session, "offline", .now)) }
+                        }
                         task.cancel()
                     } else {
+                        // A late auth_ok of the previous, cancelled agent must not count for this one.
+                        sessions.withLock { _ = $0.removeValue(forKey: hostname) }
                         let agent = NVRAgent(hostname: hostname, token: credentials[index].token, gatewayURL: url, logger: logger) { event in
-                            if case .authenticated = event { events.withLock { $0.append((hostname, "online", .now)) } }
+                            guard case .authenticated(let session, _) = event else { return }
+                            sessions.withLock { $0[hostname] = session }
+                            events.withLock { $0.append((hostname, session, "online", .now)) }
                         }
                         running[index] = Task { _ = try? await agent.run() }
                     }
@@ -95,17 +105,19 @@ public struct PresenceBench: Sendable {
             for task in running.values { task.cancel() }
             // Silent agents: wait for their detection (1.5 heartbeat intervals + sweep).
             _ = try await until(timeout: .seconds(40)) {
-                silentSince.withLock { $0 }.allSatisfy { probe.arrival(hostname: $0.key, status: "offline", after: $0.value) != nil }
+                silentSince.withLock { $0 }.allSatisfy {
+                    probe.arrival(hostname: $0.key, session: $0.value.session, status: "offline", after: $0.value.at) != nil
+                }
             }
             group.cancelAll()
         }
 
         let latencies = events.withLock { $0 }.compactMap { event in
-            probe.arrival(hostname: event.hostname, status: event.status, after: event.at).map { ($0 - event.at).milliseconds }
+            probe.arrival(hostname: event.hostname, session: event.session, status: event.status, after: event.at).map { ($0 - event.at).milliseconds }
         }
         let sent = events.withLock { $0.count }
         let detections = silentSince.withLock { $0 }.compactMap { hostname, since in
-            probe.arrival(hostname: hostname, status: "offline", after: since).map { ($0 - since).seconds }
+            probe.arrival(hostname: hostname, session: since.session, status: "offline", after: since.at).map { ($0 - since.at).seconds }
         }
         var report = BenchReport(bench: "presence")
         report.add("eventsPerSecond", Double(sent) / Double(seconds), unit: "/s", label: "events generated")
