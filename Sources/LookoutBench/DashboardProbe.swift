@@ -7,13 +7,14 @@ import Logging
 /// a later connection's (an agent toggled every second would otherwise lend its next cycle's
 /// notification to an event that had none, and count the cycle as latency).
 final class DashboardProbe: Sendable {
-    struct Key: Hashable, Sendable {
+    /// One NVR status change: what an event predicts and a notification tells.
+    struct Change: Hashable, Sendable {
         let hostname: String
         let session: String
         let status: String
     }
 
-    private let arrivals = Locked<[Key: [ContinuousClock.Instant]]>([:])
+    private let arrivals = Locked<[Change: [ContinuousClock.Instant]]>([:])
     private let task: Task<Void, any Error>
 
     init(port: Int, key: String, logger: Logger) {
@@ -29,15 +30,15 @@ final class DashboardProbe: Sendable {
                         let nvr = object["nvr"] as? [String: Any], let hostname = nvr["hostname"] as? String, let status = nvr["status"] as? String,
                         let session = nvr["session"] as? String
                     else { continue }
-                    arrivals.withLock { $0[Key(hostname: hostname, session: session, status: status), default: []].append(now) }
+                    arrivals.withLock { $0[Change(hostname: hostname, session: session, status: status), default: []].append(now) }
                 }
             }
         }
     }
 
-    /// The first arrival of `status` for `hostname`'s connection `session` after `since`.
-    func arrival(hostname: String, session: String, status: String, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        arrivals.withLock { $0[Key(hostname: hostname, session: session, status: status)]?.first { $0 >= since } }
+    /// The first notification of `change` after `since`.
+    func arrival(of change: Change, after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        arrivals.withLock { $0[change]?.first { $0 >= since } }
     }
 
     func stop() { task.cancel() }

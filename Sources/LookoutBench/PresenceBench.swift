@@ -55,8 +55,9 @@ public struct PresenceBench: Sendable {
         try await Task.sleep(for: .milliseconds(500))
 
         let url = "ws://127.0.0.1:\(port)/ws"
-        let events = Locked<[(hostname: String, session: String, status: String, at: ContinuousClock.Instant)]>([])
-        let silentSince = Locked<[String: (session: String, at: ContinuousClock.Instant)]>([:])
+        let events = Locked<[(change: DashboardProbe.Change, at: ContinuousClock.Instant)]>([])
+        // Each silent agent's expected `offline`, from when it (last) authenticated.
+        let silentSince = Locked<[String: (change: DashboardProbe.Change, at: ContinuousClock.Instant)]>([:])
         // The session of each churning agent that is online now.
         let sessions = Locked<[String: String]>([:])
         try await withThrowingDiscardingTaskGroup { group in
@@ -64,7 +65,9 @@ public struct PresenceBench: Sendable {
             for credential in credentials.suffix(silentAgents) {
                 group.addTask {
                     let agent = NVRAgent(hostname: credential.hostname, token: credential.token, gatewayURL: url, logger: logger, silent: true) { event in
-                        if case .authenticated(let session, _) = event { silentSince.withLock { $0[credential.hostname] = (session, .now) } }
+                        guard case .authenticated(let session, _) = event else { return }
+                        let offline = DashboardProbe.Change(hostname: credential.hostname, session: session, status: "offline")
+                        silentSince.withLock { $0[credential.hostname] = (offline, .now) }
                     }
                     _ = try? await agent.run()
                 }
@@ -85,7 +88,7 @@ public struct PresenceBench: Sendable {
                         // A disconnect is an event only for an agent that was online: one still
                         // in its handshake changes nothing a dashboard could be told.
                         if let session = sessions.withLock({ $0.removeValue(forKey: hostname) }) {
-                            events.withLock { $0.append((hostname, session, "offline", .now)) }
+                            events.withLock { $0.append((.init(hostname: hostname, session: session, status: "offline"), .now)) }
                         }
                         task.cancel()
                     } else {
@@ -94,7 +97,7 @@ public struct PresenceBench: Sendable {
                         let agent = NVRAgent(hostname: hostname, token: credentials[index].token, gatewayURL: url, logger: logger) { event in
                             guard case .authenticated(let session, _) = event else { return }
                             sessions.withLock { $0[hostname] = session }
-                            events.withLock { $0.append((hostname, session, "online", .now)) }
+                            events.withLock { $0.append((.init(hostname: hostname, session: session, status: "online"), .now)) }
                         }
                         running[index] = Task { _ = try? await agent.run() }
                     }
@@ -105,19 +108,17 @@ public struct PresenceBench: Sendable {
             for task in running.values { task.cancel() }
             // Silent agents: wait for their detection (1.5 heartbeat intervals + sweep).
             _ = try await until(timeout: .seconds(40)) {
-                silentSince.withLock { $0 }.allSatisfy {
-                    probe.arrival(hostname: $0.key, session: $0.value.session, status: "offline", after: $0.value.at) != nil
-                }
+                silentSince.withLock { $0 }.values.allSatisfy { probe.arrival(of: $0.change, after: $0.at) != nil }
             }
             group.cancelAll()
         }
 
         let latencies = events.withLock { $0 }.compactMap { event in
-            probe.arrival(hostname: event.hostname, session: event.session, status: event.status, after: event.at).map { ($0 - event.at).milliseconds }
+            probe.arrival(of: event.change, after: event.at).map { ($0 - event.at).milliseconds }
         }
         let sent = events.withLock { $0.count }
-        let detections = silentSince.withLock { $0 }.compactMap { hostname, since in
-            probe.arrival(hostname: hostname, session: since.session, status: "offline", after: since.at).map { ($0 - since.at).seconds }
+        let detections = silentSince.withLock { $0 }.values.compactMap { silent in
+            probe.arrival(of: silent.change, after: silent.at).map { ($0 - silent.at).seconds }
         }
         var report = BenchReport(bench: "presence")
         report.add("eventsPerSecond", Double(sent) / Double(seconds), unit: "/s", label: "events generated")

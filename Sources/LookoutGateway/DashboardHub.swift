@@ -13,7 +13,8 @@ import Synchronization
 final class DashboardHub: Service, Sendable {
     struct Dashboard: Sendable {
         let continuation: AsyncStream<String>.Continuation
-        let close: @Sendable (CloseCode) async -> Void
+        /// Starts closing the socket; returns at once.
+        let close: @Sendable (CloseCode) -> Void
     }
 
     private let subscriber: RedisSubscriber
@@ -61,15 +62,11 @@ final class DashboardHub: Service, Sendable {
             group.cancelAll()
         }
         // Shutdown: tell every dashboard to reconnect elsewhere.
-        await withTaskGroup(of: Void.self) { group in
-            for dashboard in dashboards.withLock({ Array($0.values) }) {
-                group.addTask { await dashboard.close(.goingAway) }
-            }
-        }
+        for dashboard in dashboards.withLock({ Array($0.values) }) { dashboard.close(.goingAway) }
     }
 
     /// Registers a dashboard; its stream gets every notification from now on.
-    func attach(id: UUID, close: @escaping @Sendable (CloseCode) async -> Void) -> AsyncStream<String> {
+    func attach(id: UUID, close: @escaping @Sendable (CloseCode) -> Void) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(queueLimit))
         dashboards.withLock { $0[id] = Dashboard(continuation: continuation, close: close) }
         return stream
@@ -114,8 +111,7 @@ final class DashboardHub: Service, Sendable {
         guard isNew else { return }
         for (_, dashboard) in dashboards.withLock({ $0 }) {
             if case .dropped = dashboard.continuation.yield(payload) {
-                // Closing awaits the socket; the fan-out loop must not wait for one dashboard.
-                Task { await dashboard.close(.tooSlow) }
+                dashboard.close(.tooSlow)
             }
         }
         closeReplacedSession(payload)

@@ -30,7 +30,7 @@ struct DashboardSocketHandler: Sendable {
         }
         // Attach before reading the state, so nothing published in between is missed; what
         // arrives twice is skipped by sequence number below.
-        let live = hub.attach(id: id) { code in await connection.close(code) }
+        let live = hub.attach(id: id) { code in connection.startClose(code) }
         defer { hub.detach(id: id) }
         let delivered: Int64
         do {

@@ -19,16 +19,14 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Authenticates, announces the session and sends `auth_ok`; nil after closing the socket.
-    func admit(hostname: String, token: String?, connection: WebSocketConnection, logger baseLogger: Logger) async throws
-        -> Admitted?
-    {
+    func admit(hostname: String, token: String?, connection: WebSocketConnection, logger baseLogger: Logger) async -> Admitted? {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
         guard !lifecycle.registry.isDraining else {
             await connection.close(.goingAway)
             return nil
         }
-        guard let session = try await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
+        guard let session = await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.
@@ -51,7 +49,7 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Checks the token and takes a connection version; nil after rejecting the connection.
-    private func authenticate(hostname: String, token: String?, connection: WebSocketConnection, logger: Logger) async throws -> NVRSession? {
+    private func authenticate(hostname: String, token: String?, connection: WebSocketConnection, logger: Logger) async -> NVRSession? {
         let credentials: NVRCredentials?
         do {
             credentials = try await nvrs.credentials(hostname: hostname)

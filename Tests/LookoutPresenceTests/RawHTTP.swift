@@ -5,14 +5,7 @@ import NIOPosix
 /// Sends `request` as it is on a new TCP connection and returns everything the server answers
 /// until it closes the connection (or `limit` passes): for requests no HTTP client would send.
 func rawHTTP(port: Int, _ request: String, within limit: TimeAmount = .seconds(5)) async throws -> String {
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connectTimeout(limit)
-        .connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-        }
-    let timeout = channel.channel.eventLoop.scheduleTask(in: limit) { channel.channel.close(promise: nil) }
-    defer { timeout.cancel() }
-    return try await channel.executeThenClose { inbound, outbound in
+    try await withRawConnection(port: port, within: limit) { inbound, outbound in
         try await outbound.write(ByteBuffer(string: request.replacingOccurrences(of: "\n", with: "\r\n")))
         var answer = ""
         for try await buffer in inbound { answer += String(buffer: buffer) }
@@ -23,13 +16,7 @@ func rawHTTP(port: Int, _ request: String, within limit: TimeAmount = .seconds(5
 /// Upgrades `/ws`, then sends `messages` as masked text frames in one TCP write (so the gateway
 /// reads them in one go), and returns the first `replies` text messages it answers.
 func rawWebSocket(port: Int, sending messages: [String], replies: Int, within limit: TimeAmount = .seconds(5)) async throws -> [String] {
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-        }
-    let timeout = channel.channel.eventLoop.scheduleTask(in: limit) { channel.channel.close(promise: nil) }
-    defer { timeout.cancel() }
-    return try await channel.executeThenClose { inbound, outbound in
+    try await withRawConnection(port: port, within: limit) { inbound, outbound in
         try await outbound.write(
             ByteBuffer(
                 string: "GET /ws HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
@@ -63,4 +50,19 @@ func rawWebSocket(port: Int, sending messages: [String], replies: Int, within li
         }
         return texts
     }
+}
+
+/// A TCP connection to the gateway for `body`, closed after it or after `limit`, whichever is first.
+private func withRawConnection<Result: Sendable>(
+    port: Int, within limit: TimeAmount,
+    _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
+) async throws -> Result {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .connectTimeout(limit)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        }
+    let timeout = channel.channel.eventLoop.scheduleTask(in: limit) { channel.channel.close(promise: nil) }
+    defer { timeout.cancel() }
+    return try await channel.executeThenClose { inbound, outbound in try await body(inbound, outbound) }
 }

@@ -71,8 +71,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             role = .admitting(pending: pending, ended: true)
         case .nvr(let admitted, _):
             role = .ended
-            let lifecycle = services.nvrs.lifecycle
-            Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
+            end(admitted)
         case .dashboard(let messages):
             role = .ended
             messages.finish()
@@ -100,13 +99,12 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         do {
             message = try ClientMessage.decode(text)
         } catch {
-            let errors = errors + 1
-            guard errors < configuration.maxConsecutiveErrors else {
+            guard let errors = invalid(error, after: errors, context: context) else {
                 role = .ended
                 return close(.tooManyErrors, context: context)
             }
             role = .introducing(errors: errors)
-            return send(.error(code: error.code.rawValue, message: error.message), context: context)
+            return
         }
         switch message {
         case .heartbeat:
@@ -150,14 +148,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let loopBoundContext = context.loopBound
         Task {
-            let admitted: NVRSocketHandler.Admitted?
-            do {
-                admitted = try await nvrs.admit(hostname: hostname, token: token, connection: connection, logger: logger)
-            } catch {
-                logger.warning("Could not admit NVR", metadata: ["lookout.error": "\(error)"])
-                await connection.close(.unavailable)
-                admitted = nil
-            }
+            let admitted = await nvrs.admit(hostname: hostname, token: token, connection: connection, logger: logger)
             eventLoop.execute {
                 handler.value.admissionEnded(admitted, context: loopBoundContext.value)
             }
@@ -173,9 +164,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         guard !ended else {
             role = .ended
-            let lifecycle = services.nvrs.lifecycle
-            Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
-            return
+            return end(admitted)
         }
         role = .nvr(admitted, errors: 0)
         for text in pending {
@@ -198,14 +187,18 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 closeSession(admitted.session, .protocolViolation, context: context)
             }
         } catch {
-            let errors = errors + 1
-            guard errors < configuration.maxConsecutiveErrors else {
+            guard let errors = invalid(error, after: errors, context: context) else {
                 role = .ended
                 return closeSession(admitted.session, .tooManyErrors, context: context)
             }
             role = .nvr(admitted, errors: errors)
-            send(.error(code: error.code.rawValue, message: error.message), context: context)
         }
+    }
+
+    /// The socket ended: a task announces the session's end.
+    private func end(_ admitted: NVRSocketHandler.Admitted) {
+        let lifecycle = services.nvrs.lifecycle
+        Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
     }
 
     /// Closes an NVR's socket, recording why (the `disconnected` event's reason).
@@ -215,11 +208,20 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     // MARK: Writing
 
+    /// One more invalid message in a row: answered with an error, and the new count returned;
+    /// nil when it is one too many (the caller closes with 4008).
+    private func invalid(_ error: ProtocolError, after errors: Int, context: ChannelHandlerContext) -> Int? {
+        let errors = errors + 1
+        guard errors < configuration.maxConsecutiveErrors else { return nil }
+        send(.error(code: error.code.rawValue, message: error.message), context: context)
+        return errors
+    }
+
     private func send(_ message: ServerMessage, context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(message.json), promise: nil)
     }
 
     private func close(_ code: CloseCode, context: ChannelHandlerContext) {
-        context.triggerUserOutboundEvent(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason), promise: nil)
+        context.triggerUserOutboundEvent(WebSocketTextHandler.Close(code), promise: nil)
     }
 }

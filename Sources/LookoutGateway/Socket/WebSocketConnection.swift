@@ -25,13 +25,13 @@ struct WebSocketConnection: Sendable {
     /// Sends a close frame (the socket closes when the client answers, or after the close
     /// timeout); does nothing if the socket is already closing or gone.
     func close(_ code: CloseCode) async {
-        await close(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason))
+        await close(WebSocketTextHandler.Close(code))
     }
 
-    /// ``close(_:)`` without waiting for the close frame to be written: for closing many
-    /// sockets at once (shutdown) or from code that must not wait.
+    /// ``close(_:)`` without waiting for the close frame to be written: for closing from code
+    /// that must not wait (shutdown's drain, the hub's fan-out, a session replaced or revoked).
     func startClose(_ code: CloseCode) {
-        channel.triggerUserOutboundEvent(WebSocketTextHandler.Close(code: code.rawValue, reason: code.reason), promise: nil)
+        channel.triggerUserOutboundEvent(WebSocketTextHandler.Close(code), promise: nil)
     }
 
     /// Closes with 1000: the gateway is done with the socket.

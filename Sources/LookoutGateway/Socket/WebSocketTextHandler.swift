@@ -1,3 +1,4 @@
+import LookoutCore
 import NIOCore
 import NIOWebSocket
 
@@ -26,6 +27,16 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
     struct Close: Sendable {
         let code: UInt16
         let reason: String
+
+        /// One of Lookout's close codes, with its reason text.
+        init(_ code: CloseCode) {
+            self.init(code: code.rawValue, reason: code.reason)
+        }
+
+        init(code: UInt16, reason: String) {
+            self.code = code
+            self.reason = reason
+        }
     }
 
     /// A user outbound event: ping the peer every `interval`; a ping still unanswered at the
@@ -66,7 +77,7 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
             receivedClose(frame, context: context)
         case .ping:
             guard case .open = state else { return }
-            guard frame.fin else { return fail(.protocolError, context: context) }
+            guard frame.fin else { return close(code: .protocolError, context: context) }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             var data = frame.unmaskedData
@@ -78,9 +89,9 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
             receivedText(frame, context: context)
         case .binary:
             guard case .open = state else { return }
-            fail(.unacceptableData, reason: "binary frames are not supported", context: context)
+            close(code: .unacceptableData, reason: CloseCode.unsupportedData.reason, context: context)
         default:
-            fail(.protocolError, context: context)
+            close(code: .protocolError, context: context)
         }
     }
 
@@ -93,12 +104,12 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
             message = first
             var more = frame.unmaskedData
             guard message.readableBytes + more.readableBytes <= maxMessageSize else {
-                return fail(.messageTooLarge, reason: "message too big", context: context)
+                return close(code: .messageTooLarge, reason: CloseCode.messageTooBig.reason, context: context)
             }
             message.writeBuffer(&more)
         default:
             // A continuation with nothing to continue, or a new message inside a fragmented one.
-            return fail(.protocolError, context: context)
+            return close(code: .protocolError, context: context)
         }
         guard frame.fin else {
             fragments = message
@@ -106,7 +117,7 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         fragments = nil
         guard let text = String(validating: message.readableBytesView, as: UTF8.self) else {
-            return fail(.dataInconsistentWithMessage, reason: "text is not UTF-8", context: context)
+            return close(code: .dataInconsistentWithMessage, reason: "text is not UTF-8", context: context)
         }
         context.fireChannelRead(wrapInboundOut(text))
     }
@@ -177,7 +188,7 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Starts the close handshake: our close frame now, the socket closed when the peer answers
     /// or after the close timeout, whichever is first.
-    private func close(code: WebSocketErrorCode, reason: String, context: ChannelHandlerContext) {
+    private func close(code: WebSocketErrorCode, reason: String = "", context: ChannelHandlerContext) {
         guard case .open = state else { return }
         state = .closing
         fragments = nil
@@ -190,10 +201,6 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
         closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: closeTimeout) {
             loopBound.value.close(promise: nil)
         }
-    }
-
-    private func fail(_ code: WebSocketErrorCode, reason: String = "", context: ChannelHandlerContext) {
-        close(code: code, reason: reason, context: context)
     }
 
     // MARK: Pinging
