@@ -17,11 +17,14 @@ struct NVRCommand: AsyncParsableCommand {
         @Option(help: "A display name.") var name: String?
         @Option(help: "Cameras to attach.") var cameras = 0
         @Option(help: "Also append 'hostname<TAB>token' to this file (for `lookout simulate nvrs`).") var tokenFile: String?
+        @Flag(help: "Its agent may authenticate with its hostname alone (the old system's agents); a token still works.")
+        var hostnameOnlyAuth = false
 
         func run() async throws {
             let settings = try settings.load(requiring: [.databaseURL])
             let (nvr, token) = try await withPostgres(settings) { client in
-                try await PostgresNVRRepository(client: client).create(hostname: hostname, name: name ?? hostname, cameraCount: cameras)
+                try await PostgresNVRRepository(client: client).create(
+                    hostname: hostname, name: name ?? hostname, cameraCount: cameras, hostnameOnlyAuth: hostnameOnlyAuth)
             }
             if let tokenFile { try TokenFileAppender.append(hostname: hostname, token: token, to: tokenFile) }
             print("NVR \(nvr.id) \(nvr.hostname) created with \(nvr.cameras.count) cameras.")
@@ -47,28 +50,6 @@ extension NVRCommand {
                 try await PostgresDiscoveryStore(client: client).linkDeviceSerial(hostname: hostname, serial: deviceSerial)
             }
             print("NVR \(hostname) linked to device \(deviceSerial).")
-        }
-    }
-}
-
-/// `lookout apikey create --role viewer|admin`.
-struct APIKeyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self])
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an API key and print it once (only its hash is stored).")
-
-        @OptionGroup var settings: SettingsOptions
-        @Option(help: "admin or viewer.") var role: String
-        @Option(help: "Who or what it is for.") var name = "unnamed"
-
-        func run() async throws {
-            guard let role = APIKeyRole(rawValue: role) else { throw ValidationError("--role must be admin or viewer") }
-            let settings = try settings.load(requiring: [.databaseURL])
-            let key = try await withPostgres(settings) { client in
-                try await PostgresAPIKeyRepository(client: client).create(role: role, name: name)
-            }
-            print(key)
         }
     }
 }

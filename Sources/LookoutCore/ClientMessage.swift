@@ -38,7 +38,7 @@ public enum ClientMessage: Sendable, Equatable {
             guard !hostname.isEmpty, hostname.utf8.count <= 255 else {
                 throw ProtocolError(.invalidMessage, "field 'hostname' must be 1-255 bytes")
             }
-            return .auth(hostname: hostname, token: envelope.token?.isEmpty == true ? nil : envelope.token)
+            return .auth(hostname: Hostname.normalized(hostname), token: envelope.token?.isEmpty == true ? nil : envelope.token)
         case "heartbeat":
             return .heartbeat
         case "dashboard":

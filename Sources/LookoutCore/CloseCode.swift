@@ -19,7 +19,7 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
     case replaced = 4004
     /// No message for 1.5 heartbeat intervals.
     case heartbeatTimeout = 4005
-    /// The NVR's token was rotated or the NVR deleted.
+    /// The NVR's token was rotated or the NVR deleted; a dashboard's API key was revoked or expired.
     case tokenRevoked = 4006
     /// Too many invalid messages in a row.
     case tooManyErrors = 4008

@@ -10,7 +10,6 @@ public struct LookoutSettings: Sendable {
     public var httpHost: String
     public var httpPort: Int
     public var heartbeatInterval: Duration
-    public var allowHostnameOnlyAuth: Bool
     public var wsMaxMessageSize: Int
     /// Between WebSocket pings; nil: none.
     public var wsPingInterval: Duration?
@@ -37,7 +36,11 @@ public struct LookoutSettings: Sendable {
         httpHost = try source.required(.httpHost)
         httpPort = try source.integer(.httpPort, in: 0...65535)
         heartbeatInterval = .seconds(try source.integer(.heartbeatInterval, in: 1...3600))
-        allowHostnameOnlyAuth = try source.boolean(.allowHostnameOnlyAuth)
+        if try source.boolean(.allowHostnameOnlyAuth) {
+            throw ConfigurationError(
+                setting: Setting.allowHostnameOnlyAuth.environmentName,
+                problem: "was removed: hostname-only auth is a per-NVR flag now (lookout nvr add --hostname-only-auth, or hostnameOnlyAuth in /api/nvr)")
+        }
         wsMaxMessageSize = try source.integer(.wsMaxMessageSize, in: 1024...(16 << 20))
         let ping = try source.integer(.wsPingInterval, in: 0...3600)
         wsPingInterval = ping == 0 ? nil : .seconds(ping)

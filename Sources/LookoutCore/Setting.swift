@@ -35,7 +35,7 @@ extension Setting {
         "Seconds between NVR heartbeats; silent for 1.5 intervals means offline")
     public static let allowHostnameOnlyAuth = Setting(
         "LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH", yaml: "presence.allowHostnameOnlyAuth", default: "false",
-        "Accept NVR agents that send no token (migration from the old system only)")
+        "Removed: `true` stops the process with a configuration error. Hostname-only auth is a per-NVR flag now (`lookout nvr add --hostname-only-auth`, `hostnameOnlyAuth` in `/api/nvr`)")
     public static let wsMaxMessageSize = Setting(
         "LOOKOUT_WS_MAX_MESSAGE", yaml: "presence.maxMessageSize", default: "65536",
         "Largest WebSocket message in bytes; larger ones close the socket with 1009")

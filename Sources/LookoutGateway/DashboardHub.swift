@@ -13,6 +13,8 @@ import Synchronization
 final class DashboardHub: Service, Sendable {
     struct Dashboard: Sendable {
         let continuation: AsyncStream<String>.Continuation
+        /// The API key it authenticated with (closed when the key stops working).
+        let keyID: Int64?
         /// Starts closing the socket; returns at once.
         let close: @Sendable (CloseCode) -> Void
     }
@@ -66,10 +68,21 @@ final class DashboardHub: Service, Sendable {
     }
 
     /// Registers a dashboard; its stream gets every notification from now on.
-    func attach(id: UUID, close: @escaping @Sendable (CloseCode) -> Void) -> AsyncStream<String> {
+    func attach(id: UUID, keyID: Int64?, close: @escaping @Sendable (CloseCode) -> Void) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(queueLimit))
-        dashboards.withLock { $0[id] = Dashboard(continuation: continuation, close: close) }
+        dashboards.withLock { $0[id] = Dashboard(continuation: continuation, keyID: keyID, close: close) }
         return stream
+    }
+
+    /// The API keys the open dashboards authenticated with.
+    var keyIDs: Set<Int64> { dashboards.withLock { Set($0.values.compactMap(\.keyID)) } }
+
+    /// Closes every dashboard that authenticated with one of `keyIDs`; returns how many.
+    @discardableResult
+    func close(keyIDs: Set<Int64>, code: CloseCode) -> Int {
+        let closing = dashboards.withLock { $0.values.filter { $0.keyID.map(keyIDs.contains) ?? false } }
+        for dashboard in closing { dashboard.close(code) }
+        return closing.count
     }
 
     func detach(id: UUID) {

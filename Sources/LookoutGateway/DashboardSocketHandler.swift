@@ -7,7 +7,7 @@ import LookoutStore
 /// (or the notifications after `lastSeq`), then every notification in order.
 struct DashboardSocketHandler: Sendable {
     let configuration: GatewayConfiguration
-    let apiKeys: PostgresAPIKeyRepository
+    let apiKeys: APIKeyAuthenticator
     let nvrs: PostgresNVRRepository
     let hub: DashboardHub
     let history: NotificationHistory
@@ -19,18 +19,21 @@ struct DashboardSocketHandler: Sendable {
         var logger = baseLogger
         let id = UUID()
         logger[metadataKey: "lookout.dashboard.id"] = "\(id)"
+        let key: APIKeyIdentity
         do {
-            guard try await apiKeys.role(forKey: token) != nil else {
+            guard let identity = try await apiKeys.identity(forKey: token) else {
                 logger.warning("Dashboard authentication failed")
                 return await connection.reject(.authFailed, error: "invalid API key")
             }
+            key = identity
         } catch {
             logger.error("Could not check API key", metadata: ["lookout.error": "\(error)"])
             return await connection.close(.unavailable)
         }
         // Attach before reading the state, so nothing published in between is missed; what
         // arrives twice is skipped by sequence number below.
-        let live = hub.attach(id: id) { code in connection.startClose(code) }
+        logger[metadataKey: "lookout.api_key.id"] = "\(key.id)"
+        let live = hub.attach(id: id, keyID: key.id) { code in connection.startClose(code) }
         defer { hub.detach(id: id) }
         let delivered: Int64
         do {

@@ -33,7 +33,7 @@ public enum Gateway {
             logger: logger)
         // Shutdown runs in reverse: accepting pauses and NVR sockets drain first (housekeeping),
         // then dashboards, then the server's remaining connections.
-        return [parts.redis, postgres, app, parts.hub, parts.housekeeping]
+        return [parts.redis, postgres, app, parts.hub, parts.housekeeping, parts.keyWatch]
     }
 
     /// The gateway's parts before anything runs: the router with every route (HTTP API,
@@ -55,37 +55,47 @@ public enum Gateway {
             subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
             controlChannel: keys.gatewayControl, logger: logger)
         let nvrs = PostgresNVRRepository(client: postgres)
+        let apiKeys = APIKeyAuthenticator(keys: PostgresAPIKeyRepository(client: postgres, logger: logger))
         let sockets = GatewaySocketServices(
             configuration: configuration,
             nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
             dashboards: DashboardSocketHandler(
-                configuration: configuration, apiKeys: PostgresAPIKeyRepository(client: postgres), nvrs: nvrs, hub: hub, history: history))
+                configuration: configuration, apiKeys: apiKeys, nvrs: nvrs, hub: hub, history: history))
         let metrics = HTTPMetrics(
             registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
         let http = HTTPAPI(
-            configuration: api, redis: redis, postgres: postgres, keys: keys, streamOperations: streamOperations, metrics: metrics, logger: logger)
+            configuration: api, redis: redis, postgres: postgres, keys: keys, streamOperations: streamOperations, metrics: metrics, apiKeys: apiKeys,
+            logger: logger)
 
-        let router = Router(context: GatewayRequestContext.self)
-        http.addMiddleware(to: router)
+        let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable(router: router)
+        http.addMiddleware(to: routes)
         router.add(middleware: LogRequestsMiddleware(.debug))
-        GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: router)
-        http.register(on: router)
-        // The upgrade itself is GatewayChildChannel's; a plain GET gets 426 from here.
-        router.get(RouterPath(GatewayChildChannel.path)) { _, _ -> Response in throw APIError.upgradeRequired }
+        GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: routes)
+        http.register(on: routes)
+        // The upgrade itself is GatewayChildChannel's; a plain GET gets 426 from here. Open: the
+        // socket's first message carries its credentials.
+        routes.get(GatewayChildChannel.path, .open) { _, _ -> Response in throw APIError.upgradeRequired }
+        routes.finish()
         let listener = GatewayListener()
         let housekeeping = GatewayHousekeeping(
             configuration: configuration, lifecycle: lifecycle, redis: redis, listener: listener, dashboards: { hub.dashboardCount },
             startedAt: unixMillis(), logger: logger)
-        return GatewayParts(router: router, redis: redis, hub: hub, housekeeping: housekeeping, listener: listener, sockets: sockets)
+        let keyWatch = APIKeyWatch(authenticator: apiKeys, hub: hub, options: .init(), logger: logger)
+        return GatewayParts(
+            router: router, routes: routes.rules, redis: redis, hub: hub, housekeeping: housekeeping, keyWatch: keyWatch, listener: listener, sockets: sockets)
     }
 }
 
 /// What ``Gateway/assemble(configuration:api:redisConfiguration:postgres:logger:streamOperations:metrics:)`` builds.
 public struct GatewayParts {
     public let router: Router<GatewayRequestContext>
+    /// Every route with its declared access (`router.routes` also lists the 405 answers).
+    let routes: RouteRules
     public let redis: RedisClient
     let hub: DashboardHub
     let housekeeping: GatewayHousekeeping
+    let keyWatch: APIKeyWatch
     let listener: GatewayListener
     let sockets: GatewaySocketServices
 }

@@ -16,7 +16,6 @@ public struct GatewayConfiguration: Sendable {
     public var maxMessageSize: Int
     /// WebSocket pings (nil: none); they find dead dashboard sockets, NVRs have heartbeats.
     public var pingInterval: Duration?
-    public var allowHostnameOnlyAuth: Bool
     /// Invalid messages in a row before the connection is closed.
     public var maxConsecutiveErrors: Int
     /// Notifications queued for one dashboard before it counts as too slow.
@@ -36,7 +35,6 @@ public struct GatewayConfiguration: Sendable {
         authTimeout = .seconds(10)
         maxMessageSize = settings.wsMaxMessageSize
         pingInterval = settings.wsPingInterval
-        allowHostnameOnlyAuth = settings.allowHostnameOnlyAuth
         maxConsecutiveErrors = 10
         dashboardQueueLimit = 10_000
         presenceStreamMaxLength = 1_000_000

@@ -11,10 +11,10 @@ struct GatewayRoutes: Sendable {
     let postgres: PostgresClient
     let keys: RedisKeys
 
-    func register(on router: Router<GatewayRequestContext>) {
-        router.get("/healthz") { _, _ in ["status": "ok"] }
-        router.get("/readyz") { _, _ in try await ready() }
-        router.get("/api/stats") { _, _ in try await stats() }
+    func register(on router: RouteTable) {
+        router.get("/healthz", .open) { _, _ in ["status": "ok"] }
+        router.get("/readyz", .open) { _, _ in try await ready() }
+        router.get("/api/stats", .viewer) { _, _ in try await stats() }
     }
 
     /// 200 when Redis and PostgreSQL answer, else 503 naming the one that did not.

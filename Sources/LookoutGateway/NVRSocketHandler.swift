@@ -8,6 +8,9 @@ import LookoutStore
 /// Its heartbeats are then answered by ``GatewaySocketHandler`` on the event loop, and its end is
 /// announced by ``NVRSessionLifecycle/end(_:closing:logger:)``. See docs/protocol.md.
 struct NVRSocketHandler: Sendable {
+    /// The `error` of every refused `auth`, whatever the reason.
+    static let authFailedMessage = "authentication failed"
+
     let configuration: GatewayConfiguration
     let nvrs: PostgresNVRRepository
     let lifecycle: NVRSessionLifecycle
@@ -58,25 +61,21 @@ struct NVRSocketHandler: Sendable {
             await connection.close(.unavailable)
             return nil
         }
-        guard let credentials else {
-            logger.warning("NVR authentication failed: unknown hostname")
-            await connection.reject(.authFailed, error: "unknown hostname")
+        // One answer for every failure, so a client cannot tell an unknown hostname from a wrong
+        // token (no hostname enumeration); the log keeps the reason.
+        let failure: String? =
+            switch (credentials, token) {
+            case (nil, _): "unknown hostname"
+            case (let credentials?, let token?):
+                credentials.tokenHash.map { SecretHash.sha256Hex(token) == $0 } == true ? nil : "wrong token"
+            case (let credentials?, nil): credentials.hostnameOnlyAuth ? nil : "no token"
+            }
+        guard let credentials, failure == nil else {
+            logger.warning("NVR authentication failed", metadata: ["lookout.auth.reason": "\(failure ?? "")"])
+            await connection.reject(.authFailed, error: Self.authFailedMessage)
             return nil
         }
-        switch (token, credentials.tokenHash) {
-        case (let token?, let hash?) where SecretHash.sha256Hex(token) == hash:
-            break
-        case (nil, nil) where configuration.allowHostnameOnlyAuth:
-            logger.warning("NVR authenticated by hostname only (LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH)")
-        case (nil, _):
-            logger.warning("NVR authentication failed: no token")
-            await connection.reject(.authFailed, error: "token required")
-            return nil
-        default:
-            logger.warning("NVR authentication failed: wrong token")
-            await connection.reject(.authFailed, error: "invalid token")
-            return nil
-        }
+        if token == nil { logger.warning("NVR authenticated by hostname only (its hostname_only_auth flag)") }
         let version: Int64
         do {
             version = try await lifecycle.publisher.takeVersion(hostname: hostname, floor: credentials.connectionVersion + 1)

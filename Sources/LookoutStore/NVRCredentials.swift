@@ -7,8 +7,11 @@ public struct NVRCredentials: Sendable, Hashable {
     /// (registered before tokens, or imported), which only hostname-only auth accepts.
     public var tokenHash: String?
     public var connectionVersion: Int64
+    /// This NVR's agent may authenticate without a token (the old system's agents).
+    public var hostnameOnlyAuth: Bool
 
-    public init(id: Int64, hostname: String, tokenHash: String?, connectionVersion: Int64) {
+    public init(id: Int64, hostname: String, tokenHash: String?, connectionVersion: Int64, hostnameOnlyAuth: Bool = false) {
+        self.hostnameOnlyAuth = hostnameOnlyAuth
         self.id = id
         self.hostname = hostname
         self.tokenHash = tokenHash

@@ -32,14 +32,18 @@ extension PostgresNVRRepository {
     ///
     /// - Throws: ``StoreError`` `.notFound`, `.duplicate` (field `hostname`), `.invalidArgument`
     ///   for an empty hostname.
-    public func update(id: Int64, hostname: String?, name: String?) async throws(StoreError) -> (nvr: NVRState, previousHostname: String) {
+    public func update(
+        id: Int64, hostname: String?, name: String?, hostnameOnlyAuth: Bool? = nil
+    ) async throws(StoreError) -> (nvr: NVRState, previousHostname: String) {
+        let hostname = hostname.map(Hostname.normalized)
         if let hostname, hostname.isEmpty { throw StoreError(.invalidArgument, field: "hostname", "hostname must not be empty") }
         let logger = self.logger
         let result: (NVRState, String)? = try await client.storeTransaction("updating NVR \(id)", logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 WITH old AS (SELECT id AS old_id, hostname AS previous_hostname FROM nvrs WHERE id = \(id) FOR UPDATE)
-                UPDATE nvrs SET hostname = coalesce(\(hostname), nvrs.hostname), name = coalesce(\(name), nvrs.name)
+                UPDATE nvrs SET hostname = coalesce(\(hostname), nvrs.hostname), name = coalesce(\(name), nvrs.name),
+                    hostname_only_auth = coalesce(\(hostnameOnlyAuth), nvrs.hostname_only_auth)
                 FROM old WHERE nvrs.id = old.old_id
                 RETURNING old.previous_hostname
                 """,

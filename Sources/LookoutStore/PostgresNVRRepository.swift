@@ -25,7 +25,10 @@ public struct PostgresNVRRepository: Sendable {
     /// - Throws: ``StoreError`` `.duplicate` with field `hostname` when the hostname is taken (or
     ///   `mediamtx_path` when another hostname sanitises to the same paths), `.invalidArgument`
     ///   for an empty hostname or a negative camera count.
-    public func create(hostname: String, name: String, cameraCount: Int) async throws(StoreError) -> (nvr: NVRState, token: String) {
+    public func create(
+        hostname: String, name: String, cameraCount: Int, hostnameOnlyAuth: Bool = false
+    ) async throws(StoreError) -> (nvr: NVRState, token: String) {
+        let hostname = Hostname.normalized(hostname)
         guard !hostname.isEmpty else { throw StoreError(.invalidArgument, field: "hostname", "hostname must not be empty") }
         guard cameraCount >= 0 else { throw StoreError(.invalidArgument, field: "cameraCount", "camera count must not be negative") }
         let token = SecretHash.generate(prefix: "nvr_")
@@ -35,8 +38,8 @@ public struct PostgresNVRRepository: Sendable {
         let state = try await self.client.storeTransaction("creating NVR \(hostname)", logger: logger) { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO nvrs (hostname, name, token_hash, token_rotated_at)
-                VALUES (\(hostname), \(name), \(tokenHash), now())
+                INSERT INTO nvrs (hostname, name, token_hash, token_rotated_at, hostname_only_auth)
+                VALUES (\(hostname), \(name), \(tokenHash), now(), \(hostnameOnlyAuth))
                 RETURNING id
                 """,
                 logger: logger
@@ -59,21 +62,24 @@ public struct PostgresNVRRepository: Sendable {
             }
             return state
         }
-        logger.info("Registered NVR", metadata: ["lookout.nvr.id": "\(state.id)", "lookout.nvr.hostname": "\(hostname)"])
+        logger.info(
+            "Registered NVR",
+            metadata: ["lookout.nvr.id": "\(state.id)", "lookout.nvr.hostname": "\(hostname)", "lookout.nvr.hostname_only_auth": "\(hostnameOnlyAuth)"])
         return (state, token)
     }
 
     /// The NVR's id, token hash and connection version, or nil when no NVR has this hostname
     /// (compared case-sensitively).
     public func credentials(hostname: String) async throws(StoreError) -> NVRCredentials? {
+        let hostname = Hostname.normalized(hostname)
         let logger = self.logger
         return try await self.client.store("reading credentials of \(hostname)") { client in
             let rows = try await client.query(
-                "SELECT id, hostname, token_hash, connection_version FROM nvrs WHERE hostname = \(hostname)",
+                "SELECT id, hostname, token_hash, connection_version, hostname_only_auth FROM nvrs WHERE hostname = \(hostname)",
                 logger: logger
             )
-            for try await (id, hostname, tokenHash, version) in rows.decode((Int64, String, String?, Int64).self) {
-                return NVRCredentials(id: id, hostname: hostname, tokenHash: tokenHash, connectionVersion: version)
+            for try await (id, hostname, tokenHash, version, hostnameOnly) in rows.decode((Int64, String, String?, Int64, Bool).self) {
+                return NVRCredentials(id: id, hostname: hostname, tokenHash: tokenHash, connectionVersion: version, hostnameOnlyAuth: hostnameOnly)
             }
             return nil
         }

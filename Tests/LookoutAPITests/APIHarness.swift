@@ -24,7 +24,10 @@ struct APIFixture: Sendable {
     let viewerKey: String
     let adminKey: String
     let logs: LogCapture
+    /// Every route the router answers, "METHOD /path" (with the 405/OPTIONS answers).
     let routes: [String]
+    /// The routes the gateway declared, with their access.
+    let table: RouteRules
 
     /// Sends a request; `key` goes in `Authorization: Bearer`.
     @discardableResult
@@ -73,6 +76,7 @@ func withAPI(
                 configuration: GatewayConfiguration(settings: settings), api: APIConfiguration(settings: settings),
                 redisConfiguration: redisConfiguration, postgres: postgres, logger: logger, streamOperations: streamOperations)
             let routes = parts.router.routes.map { "\($0.method.rawValue) \($0.path)" }
+            let table = parts.routes
             let redis = parts.redis
             defer { Task { await redis.close() } }
             let app = Application(router: parts.router, logger: logger)
@@ -80,7 +84,7 @@ func withAPI(
                 try await body(
                     APIFixture(
                         client: client, postgres: postgres, redis: redis, keys: settings.keys, database: system.database, viewerKey: viewerKey,
-                        adminKey: adminKey, logs: logs, routes: routes))
+                        adminKey: adminKey, logs: logs, routes: routes, table: table))
             }
         }
     } catch {

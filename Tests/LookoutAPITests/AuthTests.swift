@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import LookoutGateway
 import LookoutStore
 import LookoutTestSupport
 import Testing
@@ -9,12 +10,11 @@ import Testing
 @Suite struct AuthTests {
     @Test func everyAPIRouteNeedsAKey() async throws {
         try await withAPI { api async throws in
-            let apiRoutes = api.routes.filter { $0.contains(" /api/") }
+            let apiRoutes = api.table.declared.filter { $0.path.hasPrefix("/api/") }
             #expect(apiRoutes.count >= 20)
             for route in apiRoutes {
-                let parts = route.split(separator: " ")
-                let path = parts[1].replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{cameraId}", with: "1")
-                let method = HTTPRequest.Method(String(parts[0]))!
+                let path = route.path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{cameraId}", with: "1")
+                let method = route.method
                 let none = try await api.call(method, path)
                 #expect(none.status == .unauthorized, "\(route) without a key")
                 #expect(none.errorCode == "unauthorized")

@@ -18,10 +18,27 @@ import Testing
             for (path, value) in document.object("paths") {
                 for method in (value as? [String: Any] ?? [:]).keys { documented.insert("\(method.uppercased()) \(path)") }
             }
-            let registered = Set(api.routes)
+            let registered = Set(api.table.declared.map { "\($0.method.rawValue) \($0.path)" })
             #expect(registered.count > 25)
             #expect(registered.subtracting(documented).sorted() == [], "registered but not documented")
             #expect(documented.subtracting(registered).sorted() == [], "documented but not registered")
+        }
+    }
+
+    /// The document's access for each operation is the route's declared access: open operations
+    /// have no security, viewer and admin ones document 401, and only admin ones 403.
+    @Test func theDocumentedAccessIsTheDeclaredAccess() async throws {
+        try await withAPI { api async throws in
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json)) as? [String: Any])
+            let paths = document.object("paths")
+            for rule in api.table.declared {
+                let operation = paths.object(rule.path).object(rule.method.rawValue.lowercased())
+                let responses = operation.object("responses")
+                let open = (operation["security"] as? [Any])?.isEmpty == true
+                #expect(open == (rule.access == .open), "\(rule.method) \(rule.path): security")
+                #expect((responses["401"] != nil) == (rule.access != .open), "\(rule.method) \(rule.path): 401")
+                #expect((responses["403"] != nil) == (rule.access == .admin), "\(rule.method) \(rule.path): 403")
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import Testing
         #expect(settings.httpPort == 8080)
         #expect(settings.heartbeatInterval == .seconds(10))
         #expect(settings.keys.presenceStream == "lookout:presence")
-        #expect(settings.allowHostnameOnlyAuth == false)
         #expect(settings.redisURL == nil)
     }
 
@@ -18,6 +17,15 @@ import Testing
         }
         #expect(error?.setting == "LOOKOUT_REDIS_URL")
         #expect(error?.description.contains("\n") == false)
+    }
+
+    @Test func theRemovedGlobalHostnameOnlySwitchStopsTheProcess() throws {
+        _ = try LookoutSettings(source: SettingsSource(environment: ["LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH": "false"]))
+        let error = #expect(throws: ConfigurationError.self) {
+            try LookoutSettings(source: SettingsSource(environment: ["LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH": "true"]))
+        }
+        #expect(error?.setting == "LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH")
+        #expect(error?.problem.contains("per-NVR") == true)
     }
 
     @Test(arguments: [

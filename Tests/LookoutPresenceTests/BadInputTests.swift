@@ -67,19 +67,47 @@ import Testing
         #expect(session == "\(healthySession ?? "")|online", "\(system.logs)")
     }
 
-    @Test func hostnameOnlyAuthNeedsTheOptIn() async throws {
-        let system = try await LookoutSystem.start(heartbeatSeconds: 10, environment: ["LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH": "true"])
+    @Test func hostnameOnlyAuthIsAPerNVRFlag() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
         defer { Task { await system.shutdown() } }
         _ = try await system.addNVR("nvr-with-token")
-        _ = try await system.database.query("INSERT INTO nvrs (hostname) VALUES ('legacy-nvr')")
+        _ = try await system.database.query("INSERT INTO nvrs (hostname) VALUES ('tokenless-nvr')")
+        let legacy = try await system.cli(["nvr", "add", "--hostname", "legacy-nvr", "--hostname-only-auth"])
+        #expect(legacy.status == 0, "\(legacy.stderr)")
         let (_, port) = try await system.startGateway()
-        // A legacy NVR (no token stored) may connect by hostname alone, and is logged as such.
-        let (legacy, _) = await connectNVR(port: port, hostname: "legacy-nvr", token: nil)
-        legacy.send(json: ["type": "heartbeat"])
-        #expect(await legacy.receiveJSON()?["type"] as? String == "heartbeat_ack")
+        // The flagged NVR may connect by hostname alone, and is logged as such.
+        let (socket, _) = await connectNVR(port: port, hostname: "legacy-nvr", token: nil)
+        socket.send(json: ["type": "heartbeat"])
+        #expect(await socket.receiveJSON()?["type"] as? String == "heartbeat_ack")
         #expect(system.logs.contains("hostname only"))
-        // An NVR that has a token never accepts a connection without it.
-        try await expectClose(port: port, 4001, "token required") { $0.send(json: ["type": "auth", "hostname": "nvr-with-token"]) }
+        // Without the flag, no token means no entry: neither an NVR that has a token nor one that has none.
+        try await expectClose(port: port, 4001, "no token, not flagged") { $0.send(json: ["type": "auth", "hostname": "nvr-with-token"]) }
+        try await expectClose(port: port, 4001, "no token stored, not flagged") { $0.send(json: ["type": "auth", "hostname": "tokenless-nvr"]) }
+        // The old global switch is gone: setting it stops the process with a clear error.
+        let removed = try await system.cli(["nvr", "add", "--hostname", "x"], environment: ["LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH": "true"])
+        #expect(removed.status == 2)
+        #expect(removed.stderr.contains("LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH") && removed.stderr.contains("per-NVR"), "\(removed.stderr)")
+    }
+
+    @Test func refusedAuthsLookAlikeAndHostnamesAreNFC() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        defer { Task { await system.shutdown() } }
+        // Stored precomposed (NFC) whichever form it was given in.
+        let token = try await system.addNVR("cafe\u{301}-nvr")
+        #expect(try await system.database.query("SELECT count(*) FROM nvrs WHERE hostname = 'caf\u{E9}-nvr'") == "1")
+        let (_, port) = try await system.startGateway()
+        // An unknown hostname, a wrong token and a missing token get the same answer.
+        var answers: Set<String> = []
+        for auth in [["hostname": "nobody", "token": "nvr_x"], ["hostname": "caf\u{E9}-nvr", "token": "nvr_wrong"], ["hostname": "caf\u{E9}-nvr"]] {
+            let socket = TestSocket(port: port)
+            socket.send(json: auth.merging(["type": "auth"]) { $1 })
+            let reply = await socket.receiveJSON()
+            answers.insert("\(reply?["type"] as? String ?? "")|\(reply?["code"] as? String ?? "")|\(reply?["error"] as? String ?? "")")
+            #expect(await socket.closeCode() == 4001)
+        }
+        #expect(answers == ["auth_error|4001|authentication failed"], "\(answers)")
+        // The agent authenticates with either form of its hostname.
+        _ = await connectNVR(port: port, hostname: "cafe\u{301}-nvr", token: token)
     }
 
     @Test func aConnectionThatNeverAuthenticatesIsClosed() async throws {

@@ -38,8 +38,8 @@ public final class LookoutSystem: @unchecked Sendable {
         return environment
     }
 
-    public func cli(_ arguments: [String]) async throws -> ChildProcessResult {
-        try await ChildProcess.lookout(arguments, environment: environment)
+    public func cli(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ChildProcessResult {
+        try await ChildProcess.lookout(arguments, environment: environment.merging(extra) { $1 })
     }
 
     /// Starts a gateway on a free port and waits until it answers `/healthz`. Returns its port.

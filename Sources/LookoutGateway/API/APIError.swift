@@ -47,6 +47,10 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         .init(.unauthorized, code: "unauthorized", message, headers: [.wwwAuthenticate: #"Bearer realm="lookout""#])
     }
     static func forbidden(_ message: String) -> APIError { .init(.forbidden, code: "forbidden", message) }
+    static func invalidPath(_ message: String) -> APIError { .init(.badRequest, code: "invalid_path", message) }
+    static func methodNotAllowed(allow: String) -> APIError {
+        .init(.methodNotAllowed, code: "method_not_allowed", "this path answers \(allow)", headers: [.allow: allow])
+    }
     static func rateLimited(retryAfter seconds: Int) -> APIError {
         .init(
             .tooManyRequests, code: "rate_limited", "too many failed authentication attempts; retry in \(seconds) s",
@@ -58,7 +62,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
 
     /// Every `code` the API uses, with its status: the OpenAPI document lists them.
     static let codes: [(code: String, status: Int)] = [
-        ("malformed_json", 400), ("unauthorized", 401), ("forbidden", 403), ("not_found", 404), ("duplicate", 409),
+        ("malformed_json", 400), ("invalid_path", 400), ("unauthorized", 401), ("forbidden", 403), ("not_found", 404),
+        ("method_not_allowed", 405), ("duplicate", 409),
         ("body_too_large", 413), ("invalid_field", 422), ("upgrade_required", 426), ("rate_limited", 429), ("internal", 500), ("unavailable", 503),
     ]
 }

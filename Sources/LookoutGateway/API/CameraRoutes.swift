@@ -10,14 +10,14 @@ struct CameraRoutes: Sendable {
     let notifier: APINotifier
     let configuration: APIConfiguration
 
-    func register(on router: Router<GatewayRequestContext>) {
-        router.get("/api/camera") { request, _ in try await list(request) }
-        router.get("/api/camera/:id") { _, context in try await get(context) }
-        router.post("/api/camera") { request, _ in try await create(request) }
-        router.put("/api/camera/:id") { request, context in try await update(request, context) }
-        router.delete("/api/camera/:id") { _, context in try await delete(context) }
-        router.get("/api/camera/:id/live") { _, context in try await live(context) }
-        router.get("/api/camera/:id/snapshot") { _, context in try await snapshot(context) }
+    func register(on router: RouteTable) {
+        router.get("/api/camera", .viewer) { request, _ in try await list(request) }
+        router.get("/api/camera/:id", .viewer) { _, context in try await get(context) }
+        router.post("/api/camera", .admin) { request, _ in try await create(request) }
+        router.put("/api/camera/:id", .admin) { request, context in try await update(request, context) }
+        router.delete("/api/camera/:id", .admin) { _, context in try await delete(context) }
+        router.get("/api/camera/:id/live", .viewer) { _, context in try await live(context) }
+        router.get("/api/camera/:id/snapshot", .viewer) { _, context in try await snapshot(context) }
     }
 
     struct CameraList: Encodable, Sendable {

@@ -4,11 +4,11 @@ public import NIOCore
 
 /// The request context of every gateway route: HTTP API, dashboard page and a plain GET of `/ws`. Carries the
 /// client's address (failed-auth limits) and, on `/api` routes, the role of the caller's API key
-/// once ``APIKeyMiddleware`` checked it.
+/// once ``RouteAuthorizationMiddleware`` checked it.
 public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
-    /// Set by ``APIKeyMiddleware`` for `/api` routes.
+    /// Set by ``RouteAuthorizationMiddleware`` on viewer and admin routes.
     public var role: APIKeyRole?
 
     public init(source: ApplicationRequestContextSource) {

@@ -8,7 +8,7 @@ import NIOCore
 import PostgresNIO
 
 /// The gateway's HTTP side besides `/ws`: its middleware (metrics, security headers, CORS, the
-/// one error shape, API keys) and its routes (cameras, NVRs, stream operations, `/metrics`,
+/// one error shape, the path guard, authorization on the matched route) and its routes (cameras, NVRs, stream operations, `/metrics`,
 /// `/openapi.json`, the dashboard page).
 struct HTTPAPI: Sendable {
     let configuration: APIConfiguration
@@ -17,22 +17,27 @@ struct HTTPAPI: Sendable {
     let keys: RedisKeys
     let streamOperations: (any StreamOperations)?
     let metrics: HTTPMetrics
+    let apiKeys: APIKeyAuthenticator
     let logger: Logger
 
     /// Middleware applies to the routes added after it, so this comes first. Outermost first:
     /// metrics see every final status; security headers and CORS decorate error responses too.
-    func addMiddleware(to router: Router<GatewayRequestContext>) {
+    /// The path guard and authorization run inside CORS (a preflight needs no key; refusals carry
+    /// CORS headers) and the error middleware (refusals get the one error shape).
+    func addMiddleware(to routes: RouteTable) {
+        let router = routes.router
         router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
         router.add(middleware: SecurityHeadersMiddleware(configuration: configuration))
         router.add(middleware: CORSPolicyMiddleware(origins: configuration.corsOrigins))
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: PathGuardMiddleware())
         router.add(
-            middleware: APIKeyMiddleware(
-                apiKeys: PostgresAPIKeyRepository(client: postgres, logger: logger),
+            middleware: RouteAuthorizationMiddleware(
+                routes: routes.rules, apiKeys: apiKeys,
                 limiter: FailedAuthLimiter(limit: configuration.authFailureLimit), metrics: metrics))
     }
 
-    func register(on router: Router<GatewayRequestContext>) {
+    func register(on router: RouteTable) {
         let nvrs = PostgresNVRRepository(client: postgres, logger: logger)
         let notifier = APINotifier(redis: redis, keys: keys, nvrs: nvrs, logger: logger)
         CameraRoutes(cameras: PostgresCameraRepository(client: postgres, logger: logger), notifier: notifier, configuration: configuration)
@@ -42,14 +47,16 @@ struct HTTPAPI: Sendable {
             configuration: configuration
         ).register(on: router)
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
+        APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
         let metrics = self.metrics
-        router.get("/metrics") { _, _ in
+        // Open: Prometheus scrapes without a key; counts only, no hostnames or secrets.
+        router.get("/metrics", .open) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
-        router.get("/openapi.json") { _, _ in
+        router.get("/openapi.json", .open) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))

@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// NVR bodies of `POST /api/nvr` and `PUT /api/nvr/:id`.
 enum NVRInput {
     /// 1–255 bytes, no whitespace or control characters: the agent sends it exactly so.
@@ -6,6 +8,6 @@ enum NVRInput {
         guard hostname.utf8.count <= 255, !hostname.contains(where: { $0.isWhitespace }) else {
             throw APIError.invalidField("hostname", "hostname must be at most 255 bytes without spaces")
         }
-        return hostname
+        return Hostname.normalized(hostname)
     }
 }

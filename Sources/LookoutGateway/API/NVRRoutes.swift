@@ -14,14 +14,14 @@ struct NVRRoutes: Sendable {
     let metrics: HTTPMetrics
     let configuration: APIConfiguration
 
-    func register(on router: Router<GatewayRequestContext>) {
-        router.get("/api/nvr") { request, _ in try await list(request) }
-        router.get("/api/nvr/:id") { _, context in try await get(context) }
-        router.post("/api/nvr") { request, _ in try await create(request) }
-        router.put("/api/nvr/:id") { request, context in try await update(request, context) }
-        router.delete("/api/nvr/:id") { _, context in try await delete(context) }
-        router.post("/api/nvr/:id/token") { _, context in try await rotate(context) }
-        router.get("/api/nvr/:id/sessions") { request, context in try await history(request, context) }
+    func register(on router: RouteTable) {
+        router.get("/api/nvr", .viewer) { request, _ in try await list(request) }
+        router.get("/api/nvr/:id", .viewer) { _, context in try await get(context) }
+        router.post("/api/nvr", .admin) { request, _ in try await create(request) }
+        router.put("/api/nvr/:id", .admin) { request, context in try await update(request, context) }
+        router.delete("/api/nvr/:id", .admin) { _, context in try await delete(context) }
+        router.post("/api/nvr/:id/token", .admin) { _, context in try await rotate(context) }
+        router.get("/api/nvr/:id/sessions", .viewer) { request, context in try await history(request, context) }
     }
 
     struct NVRList: Encodable, Sendable {
@@ -75,7 +75,8 @@ struct NVRRoutes: Sendable {
         let hostname = try NVRInput.hostname(body, required: true) ?? ""
         let name = try body.string("name", maxLength: 200) ?? ""
         let cameras = Int(try body.integer("cameras", in: 0...64) ?? 0)
-        let (state, token) = try await nvrs.create(hostname: hostname, name: name, cameraCount: cameras)
+        let hostnameOnly = try body.bool("hostnameOnlyAuth") ?? false
+        let (state, token) = try await nvrs.create(hostname: hostname, name: name, cameraCount: cameras, hostnameOnlyAuth: hostnameOnly)
         await notifier.nvrsChanged([state.id])
         return try JSONResponse.make(Success(Created(nvr: state, token: token)), status: .created)
     }
@@ -85,12 +86,19 @@ struct NVRRoutes: Sendable {
         let body = try await JSONBody.read(request, limit: configuration.maxBodySize)
         let hostname = try NVRInput.hostname(body, required: false)
         let name = try body.string("name", maxLength: 200)
-        guard hostname != nil || name != nil else { throw APIError.invalidField("body", "give hostname, name or both") }
-        let (state, previous) = try await nvrs.update(id: id, hostname: hostname, name: name)
+        let hostnameOnly = try body.bool("hostnameOnlyAuth")
+        guard hostname != nil || name != nil || hostnameOnly != nil else {
+            throw APIError.invalidField("body", "give hostname, name, hostnameOnlyAuth or several")
+        }
+        let (state, previous) = try await nvrs.update(id: id, hostname: hostname, name: name, hostnameOnlyAuth: hostnameOnly)
         if previous != state.hostname {
             // The agent authenticates as the old hostname: its connection means nothing now.
             metrics.revocation()
             _ = await notifier.revoke(hostname: previous, reason: "renamed")
+        } else if hostnameOnly == false {
+            // It may have connected without a token; from now on it needs one.
+            metrics.revocation()
+            _ = await notifier.revoke(hostname: previous, reason: "hostname_only_auth_off")
         }
         await notifier.nvrsChanged([id])
         return try JSONResponse.make(Success(OneNVR(nvr: state)))

@@ -16,7 +16,7 @@ extension OpenAPIDocument {
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 
     static var schemas: JSONValue {
-        var schemas = cameraSchemas.merging(nvrSchemas) { $1 }.merging(streamSchemas) { $1 }
+        var schemas = cameraSchemas.merging(nvrSchemas) { $1 }.merging(streamSchemas) { $1 }.merging(keySchemas) { $1 }
         schemas["Error"] = object(
             ["error": object(["code": ["type": "string", "enum": .array(APIError.codes.map { .string($0.code) })], "message": string, "field": string], required: ["code", "message"])],
             required: ["error"])
@@ -74,12 +74,18 @@ extension OpenAPIDocument {
         ])
         let uptime = object(["from": integer, "to": integer, "connectedMillis": integer, "ratio": ["type": "number", "minimum": 0, "maximum": 1]])
         let hostname: JSONValue = ["type": "string", "minLength": 1, "maxLength": 255]
+        let hostnameOnly: JSONValue = [
+            "type": "boolean",
+            "description": "its agent may authenticate with its hostname alone (the old system's agents); turning it off closes such a connection with 4006",
+        ]
         return [
             "NVR": nvr,
             "NVRList": object(["nvrs": array(ref("NVR")), "pagination": ref("PageInfo")], required: ["nvrs", "pagination"]),
             "OneNVR": object(["nvr": ref("NVR")], required: ["nvr"]),
-            "NVRInput": object(["hostname": hostname, "name": string, "cameras": ["type": "integer", "minimum": 0, "maximum": 64]], required: ["hostname"]),
-            "NVRChanges": object(["hostname": hostname, "name": string]),
+            "NVRInput": object(
+                ["hostname": hostname, "name": string, "cameras": ["type": "integer", "minimum": 0, "maximum": 64], "hostnameOnlyAuth": hostnameOnly],
+                required: ["hostname"]),
+            "NVRChanges": object(["hostname": hostname, "name": string, "hostnameOnlyAuth": hostnameOnly]),
             "NVRCreated": object(["nvr": ref("NVR"), "token": ["type": "string", "description": "shown once"]], required: ["nvr", "token"]),
             "TokenRotated": object(
                 ["nvrId": integer, "token": ["type": "string", "description": "shown once"], "disconnectRequested": boolean],

@@ -12,8 +12,10 @@ enum OpenAPIDocument {
                 "title": "Lookout gateway",
                 "version": "1",
                 "description": """
-                    NVR presence, cameras and their permanent HLS streams. Every /api route needs \
-                    `Authorization: Bearer <API key>`: viewer keys read (GET), admin keys also write. Errors have one shape: \
+                    NVR presence, cameras and their permanent HLS streams. Every route declares its access: open (no \
+                    `security`), viewer or admin (`Authorization: Bearer <API key>`; admin routes document 403 for a viewer key). \
+                    Paths with empty or dot segments or encoded slashes are answered 400 invalid_path; another method on a known \
+                    path 405 with Allow. Errors have one shape: \
                     {"error":{"code","message","field"}}. Stream URLs (RTMP) and tokens never appear in a response, \
                     except an NVR's new token in the one response that creates or rotates it. Times are Unix milliseconds; \
                     a field without a value (null) is left out.
@@ -21,7 +23,7 @@ enum OpenAPIDocument {
             ],
             "security": [["apiKey": []]],
             "tags": [
-                ["name": "cameras"], ["name": "nvrs"], ["name": "streams"], ["name": "operations"], ["name": "dashboard"],
+                ["name": "cameras"], ["name": "nvrs"], ["name": "streams"], ["name": "keys"], ["name": "operations"], ["name": "dashboard"],
             ],
             "paths": paths,
             "components": [
@@ -75,8 +77,8 @@ enum OpenAPIDocument {
     /// Error responses by status, each with the error shape and the codes it carries.
     static var errorResponses: JSONValue {
         let descriptions = [
-            400: "Malformed JSON, or a body that is not a JSON object", 401: "No API key, or a wrong or revoked one",
-            403: "A viewer key on a route that writes", 404: "No such id (or route)",
+            400: "Malformed JSON, or a body that is not a JSON object", 401: "No API key, or a wrong, revoked or expired one",
+            403: "A viewer key on an admin route", 404: "No such id (or route)",
             409: "A unique value is taken (hostname, mediamtxPath, hikResourceId)", 413: "The body is larger than LOOKOUT_API_MAX_BODY",
             422: "A field is missing, of the wrong type or out of range; `field` names it",
             426: "A plain GET of /ws: it answers only a WebSocket upgrade",

@@ -8,24 +8,24 @@ struct StreamOperationRoutes: Sendable {
     let operations: (any StreamOperations)?
     let configuration: APIConfiguration
 
-    func register(on router: Router<GatewayRequestContext>) {
-        router.post("/api/hikvision/initialize") { _, _ in
+    func register(on router: RouteTable) {
+        router.post("/api/hikvision/initialize", .admin) { _, _ in
             try JSONResponse.make(Success(Discovery(report: try await available().discover())))
         }
-        router.post("/api/hikvision/renew") { request, _ in
+        router.post("/api/hikvision/renew", .admin) { request, _ in
             let body = try await JSONBody.read(request, limit: configuration.maxBodySize, optional: true)
             let ids = try body.integers("cameraIds", in: 1...Int64.max, maxCount: 10_000)
             if let ids, ids.isEmpty { throw APIError.invalidField("cameraIds", "cameraIds must not be empty; leave it out to renew every camera") }
             let report = try await available().renew(cameraIDs: ids)
             return try JSONResponse.make(Success(Renewal(report: report)), status: .accepted)
         }
-        router.get("/api/renewals/dead") { _, _ in
+        router.get("/api/renewals/dead", .viewer) { _, _ in
             try JSONResponse.make(Success(DeadList(renewals: try await available().deadRenewals())))
         }
-        router.post("/api/renewals/dead/retry") { _, _ in
+        router.post("/api/renewals/dead/retry", .admin) { _, _ in
             try JSONResponse.make(Success(Retried(retried: try await available().retryDead(cameraID: nil))))
         }
-        router.post("/api/renewals/dead/:cameraId/retry") { _, context in
+        router.post("/api/renewals/dead/:cameraId/retry", .admin) { _, context in
             let id = try routeID(context, "cameraId", what: "camera")
             let retried = try await available().retryDead(cameraID: id)
             guard retried > 0 else { throw APIError.notFound("camera \(id) has no dead renewal") }

@@ -8,11 +8,11 @@ import NIOCore
 struct DashboardRoutes: Sendable {
     let configuration: APIConfiguration
 
-    func register(on router: Router<GatewayRequestContext>) {
+    func register(on router: RouteTable) {
         let page = DashboardPage.html(hlsScriptURL: configuration.hlsScriptURL)
-        router.get("/") { _, _ in Self.asset(page, type: "text/html; charset=utf-8") }
-        router.get("/dashboard.js") { _, _ in Self.asset(DashboardScript.source, type: "text/javascript; charset=utf-8") }
-        router.get("/dashboard.css") { _, _ in Self.asset(DashboardStyle.source, type: "text/css; charset=utf-8") }
+        router.get("/", .open) { _, _ in Self.asset(page, type: "text/html; charset=utf-8") }
+        router.get("/dashboard.js", .open) { _, _ in Self.asset(DashboardScript.source, type: "text/javascript; charset=utf-8") }
+        router.get("/dashboard.css", .open) { _, _ in Self.asset(DashboardStyle.source, type: "text/css; charset=utf-8") }
     }
 
     /// `no-cache`: a browser revalidates, so a new binary's page is picked up at once.
