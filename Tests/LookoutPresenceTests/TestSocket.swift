@@ -3,6 +3,7 @@ import HummingbirdWSClient
 import Logging
 import NIOCore
 import NIOWebSocket
+import Synchronization
 
 /// A raw WebSocket client for tests: send any frame, read replies with a time limit, and learn
 /// the close code the gateway chose.
@@ -79,21 +80,26 @@ final class TestSocket: Sendable {
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
     }
 
-    /// Waits for the socket to end; returns the close code the gateway sent.
+    /// Waits for the socket to end; returns the close code the gateway sent, or nil when it is
+    /// still open after `limit`. (Awaiting `task.value` cannot be cancelled, so a task group
+    /// would wait for the socket to end even after the limit: the first of the two resumes.)
     func closeCode(within limit: Duration = .seconds(10)) async -> UInt16? {
         let task = self.task
-        return await withTaskGroup(of: UInt16??.self) { group in
-            group.addTask {
-                guard let frame = try? await task.value else { return .some(nil) }
-                return .some(Self.number(frame.closeCode))
+        let resumed = Mutex(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<UInt16?, Never>) in
+            let resume: @Sendable (UInt16?) -> Void = { code in
+                guard resumed.withLock({ done in defer { done = true }; return !done }) else { return }
+                continuation.resume(returning: code)
             }
-            group.addTask {
+            let waiter = Task {
+                let frame = try? await task.value
+                resume(frame.map { Self.number($0.closeCode) })
+            }
+            Task {
                 try? await Task.sleep(for: limit)
-                return .none
+                resume(nil)
+                _ = waiter
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? nil
         }
     }
 
