@@ -55,18 +55,24 @@ public enum Gateway {
             subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
             controlChannel: keys.gatewayControl, logger: logger)
         let nvrs = PostgresNVRRepository(client: postgres)
+        // One failed-auth count per client address for `/api` and `/ws` alike.
+        let failedAuth = FailedAuthLimiter(limit: api.authFailureLimit)
         let sockets = GatewaySocketServices(
             configuration: configuration,
-            nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
+            nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle, failedAuth: failedAuth),
             dashboards: DashboardSocketHandler(
-                configuration: configuration, apiKeys: PostgresAPIKeyRepository(client: postgres), nvrs: nvrs, hub: hub, history: history))
+                configuration: configuration, apiKeys: PostgresAPIKeyRepository(client: postgres), nvrs: nvrs, hub: hub, history: history,
+                failedAuth: failedAuth),
+            failedAuth: failedAuth,
+            connections: ConnectionLimiter(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress))
         let metrics = HTTPMetrics(
             registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
         let http = HTTPAPI(
             configuration: api, redis: redis, postgres: postgres, keys: keys, streamOperations: streamOperations, metrics: metrics, logger: logger)
 
         let router = Router(context: GatewayRequestContext.self)
-        http.addMiddleware(to: router)
+        router.add(middleware: ClientAddressMiddleware(clientAddress: configuration.clientAddress))
+        FailedAuthLimiter.$shared.withValue(failedAuth) { http.addMiddleware(to: router) }
         router.add(middleware: LogRequestsMiddleware(.debug))
         GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: router)
         http.register(on: router)

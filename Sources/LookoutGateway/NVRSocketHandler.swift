@@ -11,6 +11,8 @@ struct NVRSocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let nvrs: PostgresNVRRepository
     let lifecycle: NVRSessionLifecycle
+    /// Every refused hostname/token counts against the client's address.
+    let failedAuth: FailedAuthLimiter
 
     /// An NVR that authenticated and was announced, with its connection's logger.
     struct Admitted: Sendable {
@@ -19,14 +21,17 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Authenticates, announces the session and sends `auth_ok`; nil after closing the socket.
-    func admit(hostname: String, token: String?, connection: WebSocketConnection, logger baseLogger: Logger) async -> Admitted? {
+    func admit(
+        hostname: String, token: String?, connection: WebSocketConnection, clientAddress: String, logger baseLogger: Logger
+    ) async -> Admitted? {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
         guard !lifecycle.registry.isDraining else {
             await connection.close(.goingAway)
             return nil
         }
-        guard let session = await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
+        guard let session = await authenticate(hostname: hostname, token: token, connection: connection, clientAddress: clientAddress, logger: logger)
+        else { return nil }
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.
@@ -49,7 +54,9 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Checks the token and takes a connection version; nil after rejecting the connection.
-    private func authenticate(hostname: String, token: String?, connection: WebSocketConnection, logger: Logger) async -> NVRSession? {
+    private func authenticate(
+        hostname: String, token: String?, connection: WebSocketConnection, clientAddress: String, logger: Logger
+    ) async -> NVRSession? {
         let credentials: NVRCredentials?
         do {
             credentials = try await nvrs.credentials(hostname: hostname)
@@ -60,6 +67,7 @@ struct NVRSocketHandler: Sendable {
         }
         guard let credentials else {
             logger.warning("NVR authentication failed: unknown hostname")
+            failedAuth.recordFailure(clientAddress)
             await connection.reject(.authFailed, error: "unknown hostname")
             return nil
         }
@@ -70,10 +78,12 @@ struct NVRSocketHandler: Sendable {
             logger.warning("NVR authenticated by hostname only (LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH)")
         case (nil, _):
             logger.warning("NVR authentication failed: no token")
+            failedAuth.recordFailure(clientAddress)
             await connection.reject(.authFailed, error: "token required")
             return nil
         default:
             logger.warning("NVR authentication failed: wrong token")
+            failedAuth.recordFailure(clientAddress)
             await connection.reject(.authFailed, error: "invalid token")
             return nil
         }
