@@ -49,6 +49,8 @@ public struct GatewayBench: Sendable {
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "notice",
+            // The fleet is thousands of agents on a few loopback addresses.
+            "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",
         ]
         cleanup.add { await database.drop() }
         let gateways = Locked<[BenchProcess]>([])

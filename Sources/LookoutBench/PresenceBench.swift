@@ -43,6 +43,8 @@ public struct PresenceBench: Sendable {
         let environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
+            // The fleet is thousands of agents on one loopback address.
+            "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",
         ]
         cleanup.add { await database.drop() }
         let gateway = try BenchProcess(arguments: ["gateway"], environment: environment, name: "gateway")

@@ -15,13 +15,23 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
         // Every NVR is a socket: the default 1,024 (or 20,000) open files is far too few.
-        FileLimit.raise()
-        let configuration = GatewayConfiguration(settings: settings)
+        let fileLimit = Int(clamping: FileLimit.raise())
+        var capped = GatewayConfiguration(settings: settings)
+        // A refusal (503) takes a file descriptor too, as do PostgreSQL and Redis: the cap on
+        // connections stays this far under the open-file limit, so it is what answers first.
+        let reserve = 512
+        let lowered = fileLimit > 2 * reserve && (capped.maxConnections == 0 || capped.maxConnections > fileLimit - reserve)
+        if lowered { capped.maxConnections = fileLimit - reserve }
+        let configuration = capped
         let logger = {
             var logger = LoggingBootstrap.logger("lookout.gateway")
             logger[metadataKey: "lookout.gateway"] = "\(configuration.gatewayID)"
             return logger
         }()
+        if lowered {
+            logger.notice(
+                "LOOKOUT_MAX_CONNECTIONS lowered under the open-file limit", metadata: ["lookout.max_connections": "\(configuration.maxConnections)"])
+        }
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
         // Stream operations (discover, renew, dead set) for the API, on a Redis client of their own.
         let streamsRedis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)

@@ -23,8 +23,12 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
     case tokenRevoked = 4006
     /// Too many invalid messages in a row.
     case tooManyErrors = 4008
-    /// A dashboard that cannot keep up with the changes.
+    /// A dashboard that cannot keep up with the changes, or any socket that leaves the gateway's
+    /// replies unread (pongs are dropped, not counted) past its outbound buffer's 64 KiB.
     case tooSlow = 4009
+    /// `auth` or `dashboard` from a client address with too many failed authentications in the
+    /// last minute (`LOOKOUT_AUTH_FAILURE_LIMIT`, counted with the HTTP API's); refused unchecked.
+    case authRateLimited = 4029
     /// The gateway could not reach Redis or PostgreSQL to accept the connection; retry later.
     case unavailable = 1013
 
@@ -42,6 +46,7 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
         case .tokenRevoked: "token revoked"
         case .tooManyErrors: "too many invalid messages"
         case .tooSlow: "client too slow"
+        case .authRateLimited: "too many failed authentications"
         case .unavailable: "service unavailable, retry later"
         }
     }

@@ -21,6 +21,15 @@ public struct LookoutSettings: Sendable {
     public var apiMaxBodySize: Int
     /// Failed API-key attempts per client address per minute before 429.
     public var authFailureLimit: Int
+    /// How long a connection may take to send its first request head.
+    public var headerTimeout: Duration
+    /// How long a keep-alive HTTP connection may wait for its next request.
+    public var idleTimeout: Duration
+    /// Open connections at most, in all and per client address; 0: no cap.
+    public var maxConnections: Int
+    public var maxConnectionsPerAddress: Int
+    /// Load balancers whose `X-Forwarded-For` is believed.
+    public var trustedProxies: [IPNetwork]
     public var hlsScriptURL: String
     public var logLevel: Logger.Level
     public var streams: StreamSettings
@@ -49,6 +58,11 @@ public struct LookoutSettings: Sendable {
         corsOrigins = try Self.origins(source, .corsOrigins)
         apiMaxBodySize = try source.integer(.apiMaxBodySize, in: 1024...(64 << 20))
         authFailureLimit = try source.integer(.authFailureLimit, in: 1...100_000)
+        headerTimeout = .seconds(try source.integer(.headerTimeout, in: 1...3600))
+        idleTimeout = .seconds(try source.integer(.idleTimeout, in: 1...86_400))
+        maxConnections = try source.integer(.maxConnections, in: 0...10_000_000)
+        maxConnectionsPerAddress = try source.integer(.maxConnectionsPerAddress, in: 0...10_000_000)
+        trustedProxies = try Self.networks(source, .trustedProxies)
         hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -77,5 +91,18 @@ public struct LookoutSettings: Sendable {
             }
         }
         return items
+    }
+
+    /// A comma-separated list of addresses or CIDR networks.
+    static func networks(_ source: SettingsSource, _ setting: Setting) throws(ConfigurationError) -> [IPNetwork] {
+        let items = (source.value(setting) ?? "").split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
+        var networks: [IPNetwork] = []
+        for item in items {
+            guard let network = IPNetwork(item) else {
+                throw ConfigurationError(setting: setting.environmentName, problem: "must list IP addresses or networks like 10.0.0.0/8 or fd00::/8, got '\(item)'")
+            }
+            networks.append(network)
+        }
+        return networks
     }
 }

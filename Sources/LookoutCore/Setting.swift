@@ -57,6 +57,21 @@ extension Setting {
     public static let authFailureLimit = Setting(
         "LOOKOUT_AUTH_FAILURE_LIMIT", yaml: "http.authFailureLimit", default: "10",
         "Failed API-key attempts a client address may make per minute; then it gets 429 with Retry-After")
+    public static let headerTimeout = Setting(
+        "LOOKOUT_HTTP_HEADER_TIMEOUT", yaml: "http.headerTimeout", default: "10",
+        "Seconds a new connection has to send its whole first request head (HTTP or the `/ws` upgrade); then it is closed without an answer")
+    public static let idleTimeout = Setting(
+        "LOOKOUT_HTTP_IDLE_TIMEOUT", yaml: "http.idleTimeout", default: "60",
+        "Seconds a keep-alive HTTP connection may stay without a request (or a body without a byte) before it is closed; `/ws` sockets have their own timeouts")
+    public static let maxConnections = Setting(
+        "LOOKOUT_MAX_CONNECTIONS", yaml: "http.maxConnections", default: "30000",
+        "Open connections (HTTP and `/ws`) the gateway holds at most; one more is answered 503 `too_many_connections` and closed. Kept under the open-file limit; 0: no cap")
+    public static let maxConnectionsPerAddress = Setting(
+        "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS", yaml: "http.maxConnectionsPerAddress", default: "1000",
+        "Open connections from one client address (an IPv6 /64) at most; a trusted proxy is exempt; one more is answered 503 and closed; 0: no cap")
+    public static let trustedProxies = Setting(
+        "LOOKOUT_TRUSTED_PROXIES", yaml: "http.trustedProxies", default: "",
+        "Comma-separated addresses or CIDR networks (`10.0.0.0/8`, `fd00::/8`) of load balancers whose `X-Forwarded-For` names the client; empty: the header is ignored")
     public static let hlsScriptURL = Setting(
         "LOOKOUT_HLS_JS_URL", yaml: "http.hlsJsUrl", default: "https://cdn.jsdelivr.net/npm/hls.js@1.5.20/dist/hls.min.js",
         "Where the dashboard page loads hls.js from (its origin is allowed in the page's CSP)")
@@ -67,6 +82,6 @@ extension Setting {
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
-        .hlsScriptURL, .logLevel,
+        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .logLevel,
     ] + streams
 }

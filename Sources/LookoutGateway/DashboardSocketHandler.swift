@@ -11,9 +11,11 @@ struct DashboardSocketHandler: Sendable {
     let nvrs: PostgresNVRRepository
     let hub: DashboardHub
     let history: NotificationHistory
+    /// A refused key counts against the client's address.
+    let failedAuth: FailedAuthLimiter
 
     func run(
-        token: String, lastSeq: Int64?, messages: AsyncStream<String>, connection: WebSocketConnection,
+        token: String, lastSeq: Int64?, messages: AsyncStream<String>, connection: WebSocketConnection, clientAddress: String,
         logger baseLogger: Logger
     ) async throws {
         var logger = baseLogger
@@ -22,7 +24,8 @@ struct DashboardSocketHandler: Sendable {
         let key: APIKeyIdentity
         do {
             guard let identity = try await apiKeys.identity(forKey: token) else {
-                logger.warning("Dashboard authentication failed")
+                failedAuth.recordFailure(clientAddress)
+                logger.warning("Dashboard authentication failed", metadata: ["lookout.ws.client": "\(clientAddress)"])
                 return await connection.reject(.authFailed, error: "invalid API key")
             }
             key = identity

@@ -56,19 +56,24 @@ public enum Gateway {
             controlChannel: keys.gatewayControl, logger: logger)
         let nvrs = PostgresNVRRepository(client: postgres)
         let apiKeys = APIKeyAuthenticator(keys: PostgresAPIKeyRepository(client: postgres, logger: logger))
+        // One failed-auth count per client address for `/api` and `/ws` alike.
+        let failedAuth = FailedAuthLimiter(limit: api.authFailureLimit)
         let sockets = GatewaySocketServices(
             configuration: configuration,
-            nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle),
+            nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle, failedAuth: failedAuth),
             dashboards: DashboardSocketHandler(
-                configuration: configuration, apiKeys: apiKeys, nvrs: nvrs, hub: hub, history: history))
+                configuration: configuration, apiKeys: apiKeys, nvrs: nvrs, hub: hub, history: history, failedAuth: failedAuth),
+            failedAuth: failedAuth,
+            connections: ConnectionLimiter(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress))
         let metrics = HTTPMetrics(
             registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
         let http = HTTPAPI(
             configuration: api, redis: redis, postgres: postgres, keys: keys, streamOperations: streamOperations, metrics: metrics, apiKeys: apiKeys,
-            logger: logger)
+            failedAuth: failedAuth, logger: logger)
 
         let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
         let routes = RouteTable(router: router)
+        router.add(middleware: ClientAddressMiddleware(clientAddress: configuration.clientAddress))
         http.addMiddleware(to: routes)
         router.add(middleware: LogRequestsMiddleware(.debug))
         GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: routes)

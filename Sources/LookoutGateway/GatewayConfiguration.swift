@@ -24,6 +24,15 @@ public struct GatewayConfiguration: Sendable {
     public var presenceStreamMaxLength: Int
     /// How often liveness is flushed to Redis and the gateway's own key refreshed.
     public var flushInterval: Duration
+    /// A new connection's first request head must be complete within this.
+    public var headerTimeout: Duration
+    /// A keep-alive HTTP connection without a request is closed after this.
+    public var idleTimeout: Duration
+    /// Open connections at most, in all and per client address (0: no cap).
+    public var maxConnections: Int
+    public var maxConnectionsPerAddress: Int
+    /// Load balancers whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [IPNetwork]
 
     public init(settings: LookoutSettings, gatewayID: String = "gw-" + UUID().uuidString.lowercased().prefix(13)) {
         self.gatewayID = gatewayID
@@ -39,6 +48,11 @@ public struct GatewayConfiguration: Sendable {
         dashboardQueueLimit = 10_000
         presenceStreamMaxLength = 1_000_000
         flushInterval = .seconds(1)
+        headerTimeout = settings.headerTimeout
+        idleTimeout = settings.idleTimeout
+        maxConnections = settings.maxConnections
+        maxConnectionsPerAddress = settings.maxConnectionsPerAddress
+        trustedProxies = settings.trustedProxies
     }
 
     /// The accept queue asked of the kernel (it caps it at `net.core.somaxconn`, 4096 here):
@@ -48,6 +62,9 @@ public struct GatewayConfiguration: Sendable {
 
     /// How long a closing socket waits for the client's close frame before it is cut.
     static let closeTimeout = TimeAmount.seconds(1)
+
+    /// How "the client's address" is found.
+    var clientAddress: ClientAddress { ClientAddress(trustedProxies: trustedProxies) }
 
     /// Seconds, as announced to agents in `auth_ok`.
     var heartbeatSeconds: Int { Int(heartbeatInterval.components.seconds) }

@@ -14,6 +14,8 @@ struct NVRSocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let nvrs: PostgresNVRRepository
     let lifecycle: NVRSessionLifecycle
+    /// Every refused hostname/token counts against the client's address.
+    let failedAuth: FailedAuthLimiter
 
     /// An NVR that authenticated and was announced, with its connection's logger.
     struct Admitted: Sendable {
@@ -22,14 +24,17 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Authenticates, announces the session and sends `auth_ok`; nil after closing the socket.
-    func admit(hostname: String, token: String?, connection: WebSocketConnection, logger baseLogger: Logger) async -> Admitted? {
+    func admit(
+        hostname: String, token: String?, connection: WebSocketConnection, clientAddress: String, logger baseLogger: Logger
+    ) async -> Admitted? {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
         guard !lifecycle.registry.isDraining else {
             await connection.close(.goingAway)
             return nil
         }
-        guard let session = await authenticate(hostname: hostname, token: token, connection: connection, logger: logger) else { return nil }
+        guard let session = await authenticate(hostname: hostname, token: token, connection: connection, clientAddress: clientAddress, logger: logger)
+        else { return nil }
         logger[metadataKey: "lookout.nvr.session"] = "\(session.sessionID)"
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.
@@ -52,7 +57,9 @@ struct NVRSocketHandler: Sendable {
     }
 
     /// Checks the token and takes a connection version; nil after rejecting the connection.
-    private func authenticate(hostname: String, token: String?, connection: WebSocketConnection, logger: Logger) async -> NVRSession? {
+    private func authenticate(
+        hostname: String, token: String?, connection: WebSocketConnection, clientAddress: String, logger: Logger
+    ) async -> NVRSession? {
         let credentials: NVRCredentials?
         do {
             credentials = try await nvrs.credentials(hostname: hostname)
@@ -72,6 +79,7 @@ struct NVRSocketHandler: Sendable {
             }
         guard let credentials, failure == nil else {
             logger.warning("NVR authentication failed", metadata: ["lookout.auth.reason": "\(failure ?? "")"])
+            failedAuth.recordFailure(clientAddress)
             await connection.reject(.authFailed, error: Self.authFailedMessage)
             return nil
         }

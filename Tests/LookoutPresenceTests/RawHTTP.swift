@@ -4,8 +4,8 @@ import NIOPosix
 
 /// Sends `request` as it is on a new TCP connection and returns everything the server answers
 /// until it closes the connection (or `limit` passes): for requests no HTTP client would send.
-func rawHTTP(port: Int, _ request: String, within limit: TimeAmount = .seconds(5)) async throws -> String {
-    try await withRawConnection(port: port, within: limit) { inbound, outbound in
+func rawHTTP(port: Int, from source: String? = nil, _ request: String, within limit: TimeAmount = .seconds(5)) async throws -> String {
+    try await withRawConnection(port: port, from: source, within: limit) { inbound, outbound in
         try await outbound.write(ByteBuffer(string: request.replacingOccurrences(of: "\n", with: "\r\n")))
         var answer = ""
         for try await buffer in inbound { answer += String(buffer: buffer) }
@@ -15,11 +15,13 @@ func rawHTTP(port: Int, _ request: String, within limit: TimeAmount = .seconds(5
 
 /// Upgrades `/ws`, then sends `messages` as masked text frames in one TCP write (so the gateway
 /// reads them in one go), and returns the first `replies` text messages it answers.
-func rawWebSocket(port: Int, sending messages: [String], replies: Int, within limit: TimeAmount = .seconds(5)) async throws -> [String] {
-    try await withRawConnection(port: port, within: limit) { inbound, outbound in
+func rawWebSocket(
+    port: Int, from source: String? = nil, headers: String = "", sending messages: [String], replies: Int, within limit: TimeAmount = .seconds(5)
+) async throws -> [String] {
+    try await withRawConnection(port: port, from: source, within: limit) { inbound, outbound in
         try await outbound.write(
             ByteBuffer(
-                string: "GET /ws HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                string: "GET /ws HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" + headers
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"))
         var received = ByteBuffer()
         var upgraded = false
@@ -52,13 +54,15 @@ func rawWebSocket(port: Int, sending messages: [String], replies: Int, within li
     }
 }
 
-/// A TCP connection to the gateway for `body`, closed after it or after `limit`, whichever is first.
+/// A TCP connection to the gateway (from the local address `source`, e.g. 127.0.0.2, when
+/// given) for `body`, closed after it or after `limit`, whichever is first.
 private func withRawConnection<Result: Sendable>(
-    port: Int, within limit: TimeAmount,
+    port: Int, from source: String? = nil, within limit: TimeAmount,
     _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
 ) async throws -> Result {
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .connectTimeout(limit)
+    var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(limit)
+    if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+    let channel = try await bootstrap
         .connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
         }

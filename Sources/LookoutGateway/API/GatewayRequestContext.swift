@@ -14,9 +14,11 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// The client's IP address as the socket sees it ("unknown" in router tests). A proxy in
-    /// front of the gateway makes every client look the same: limit failed auth there instead.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's IP address: the socket's peer, or, when that is a trusted proxy, the
+    /// address it forwards (set by ``ClientAddressMiddleware`` with ``ClientAddress``, the same
+    /// answer `/ws` uses). "unknown" in router tests.
+    var clientAddress: String
 }

@@ -18,6 +18,8 @@ struct HTTPAPI: Sendable {
     let streamOperations: (any StreamOperations)?
     let metrics: HTTPMetrics
     let apiKeys: APIKeyAuthenticator
+    /// The gateway's one failed-auth limiter, shared with `/ws`.
+    let failedAuth: FailedAuthLimiter
     let logger: Logger
 
     /// Middleware applies to the routes added after it, so this comes first. Outermost first:
@@ -34,7 +36,7 @@ struct HTTPAPI: Sendable {
         router.add(
             middleware: RouteAuthorizationMiddleware(
                 routes: routes.rules, apiKeys: apiKeys,
-                limiter: FailedAuthLimiter(limit: configuration.authFailureLimit), metrics: metrics))
+                limiter: failedAuth, metrics: metrics))
     }
 
     func register(on router: RouteTable) {

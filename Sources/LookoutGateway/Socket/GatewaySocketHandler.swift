@@ -27,12 +27,15 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     private let services: GatewaySocketServices
+    /// Whom failed authentications count against (``ClientAddress``).
+    private let clientAddress: String
     private let logger: Logger
     private var role = Role.introducing(errors: 0)
     private var authTimer: Scheduled<Void>?
 
-    init(services: GatewaySocketServices, logger: Logger) {
+    init(services: GatewaySocketServices, clientAddress: String, logger: Logger) {
         self.services = services
+        self.clientAddress = clientAddress
         self.logger = logger
     }
 
@@ -110,6 +113,21 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         case .heartbeat:
             role = .ended
             close(.notAuthenticated, context: context)
+        case .auth, .dashboard:
+            authTimer?.cancel()
+            if let seconds = services.failedAuth.retryAfter(clientAddress) {
+                role = .ended
+                return refuseLimited(retryAfter: seconds, context: context)
+            }
+            authenticate(message, context: context)
+        }
+    }
+
+    /// `auth` or `dashboard`, from an address not over the failed-auth limit.
+    private func authenticate(_ message: ClientMessage, context: ChannelHandlerContext) {
+        switch message {
+        case .heartbeat:
+            break
         case .auth(let hostname, let token):
             // The client's part is done: what follows is ours (PostgreSQL, Redis), and a burst
             // of reconnects must not time out in our queue and come back as a retry storm.
@@ -117,7 +135,6 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             role = .admitting(pending: [], ended: false)
             admit(hostname: hostname, token: token, context: context)
         case .dashboard(let token, let lastSeq):
-            authTimer?.cancel()
             let (messages, continuation) = AsyncStream.makeStream(
                 of: String.self, bufferingPolicy: .bufferingOldest(configuration.maxConsecutiveErrors))
             role = .dashboard(continuation)
@@ -125,10 +142,11 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 context.triggerUserOutboundEvent(WebSocketTextHandler.StartPinging(interval: TimeAmount(interval)), promise: nil)
             }
             let connection = WebSocketConnection(channel: context.channel)
-            let (dashboards, logger) = (services.dashboards, logger)
+            let (dashboards, logger, address) = (services.dashboards, logger, clientAddress)
             Task {
                 do {
-                    try await dashboards.run(token: token, lastSeq: lastSeq, messages: messages, connection: connection, logger: logger)
+                    try await dashboards.run(
+                        token: token, lastSeq: lastSeq, messages: messages, connection: connection, clientAddress: address, logger: logger)
                 } catch {
                     logger.debug("Dashboard socket ended", metadata: ["lookout.error": "\(error)"])
                 }
@@ -143,12 +161,12 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private func admit(hostname: String, token: String?, context: ChannelHandlerContext) {
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         let connection = WebSocketConnection(channel: context.channel)
-        let (nvrs, logger) = (services.nvrs, logger)
+        let (nvrs, logger, address) = (services.nvrs, logger, clientAddress)
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let loopBoundContext = context.loopBound
         Task {
-            let admitted = await nvrs.admit(hostname: hostname, token: token, connection: connection, logger: logger)
+            let admitted = await nvrs.admit(hostname: hostname, token: token, connection: connection, clientAddress: address, logger: logger)
             eventLoop.execute {
                 handler.value.admissionEnded(admitted, context: loopBoundContext.value)
             }
@@ -217,8 +235,28 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         return errors
     }
 
+    /// A reply of the gateway's own (`heartbeat_ack`, `error`). A peer that leaves them unread
+    /// until the socket's outbound buffer is over its high-water mark (64 KiB) is closed with
+    /// 4009 instead: what it does not read must not pile up in the gateway's memory.
     private func send(_ message: ServerMessage, context: ChannelHandlerContext) {
+        guard context.channel.isWritable else {
+            logger.notice("Closing a socket that does not read its replies")
+            // An NVR keeps its role: the socket's end (channelInactive) ends its session.
+            if case .nvr(let admitted, _) = role { return closeSession(admitted.session, .tooSlow, context: context) }
+            role = .ended
+            return close(.tooSlow, context: context)
+        }
         context.writeAndFlush(wrapOutboundOut(message.json), promise: nil)
+    }
+
+    /// The address is over the failed-auth limit: told so, and closed, without a database query.
+    private func refuseLimited(retryAfter seconds: Int, context: ChannelHandlerContext) {
+        // Debug: the refusals are the flood; the failures that caused them were logged.
+        logger.debug("Authentication refused: too many failures", metadata: ["lookout.ws.client": "\(clientAddress)"])
+        let refusal = ServerMessage.authError(
+            code: String(CloseCode.authRateLimited.rawValue), error: "too many failed authentications from this address; retry in \(seconds) s")
+        context.writeAndFlush(wrapOutboundOut(refusal.json), promise: nil)
+        close(.authRateLimited, context: context)
     }
 
     private func close(_ code: CloseCode, context: ChannelHandlerContext) {

@@ -15,7 +15,8 @@ import NIOWebSocket
 ///
 /// Close codes it sends on its own: 1003 binary frame, 1007 text that is not UTF-8, 1009 a
 /// fragmented message over the limit, 1002 a broken fragment sequence or control frame,
-/// 1001 a ping left unanswered for a whole interval.
+/// 1001 a ping left unanswered for a whole interval. Pings are not answered while the socket's
+/// outbound buffer is over its high-water mark: a peer that does not read cannot grow it.
 final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = String
@@ -78,6 +79,10 @@ final class WebSocketTextHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case .ping:
             guard case .open = state else { return }
             guard frame.fin else { return close(code: .protocolError, context: context) }
+            // A peer that leaves our writes unread past the outbound buffer's high-water mark
+            // (64 KiB) gets no more pongs: each would stay in memory until it reads (RFC 6455
+            // allows answering only the latest ping). Its other replies close it (4009).
+            guard context.channel.isWritable else { return }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             var data = frame.unmaskedData
