@@ -23,6 +23,7 @@ public struct LookoutSettings: Sendable {
     /// Failed API-key attempts per client address per minute before 429.
     public var authFailureLimit: Int
     public var hlsScriptURL: String
+    public var playback: PlaybackSettings
     public var logLevel: Logger.Level
     public var streams: StreamSettings
 
@@ -47,6 +48,7 @@ public struct LookoutSettings: Sendable {
         apiMaxBodySize = try source.integer(.apiMaxBodySize, in: 1024...(64 << 20))
         authFailureLimit = try source.integer(.authFailureLimit, in: 1...100_000)
         hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
+        playback = try PlaybackSettings(source: source)
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError(setting: Setting.logLevel.environmentName, problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

@@ -67,6 +67,6 @@ extension Setting {
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
-        .hlsScriptURL, .logLevel,
+        .hlsScriptURL, .playbackKeys, .playbackTokenTTL, .logLevel,
     ] + streams
 }

@@ -43,6 +43,10 @@ struct HTTPAPI: Sendable {
         ).register(on: router)
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
+        PlaybackAuthRoutes(
+            playback: PlaybackAuthorization(settings: configuration.playback, apiKeys: PostgresAPIKeyRepository(client: postgres, logger: logger)),
+            configuration: configuration
+        ).register(on: router)
         let metrics = self.metrics
         router.get("/metrics") { _, _ in
             Response(
