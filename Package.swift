@@ -114,6 +114,10 @@ let package = Package(
             dependencies: [
                 "LookoutCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -244,8 +248,10 @@ let package = Package(
         .testTarget(
             name: "LookoutAPITests",
             dependencies: [
-                "LookoutGateway", "LookoutStore", "LookoutRedis", "LookoutTestSupport",
+                "LookoutGateway", "LookoutStore", "LookoutRedis", "LookoutTestSupport", "LookoutMediaMTXSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings

@@ -9,6 +9,9 @@ swift build
 bin=$(swift build --show-bin-path)/lookout
 set -a; . .lookout/env; set +a
 export LOOKOUT_HTTP_PORT=${LOOKOUT_HTTP_PORT:-8080}
+# The key that signs playback credentials: made once, readable by this user only.
+[ -s .lookout/playback.key ] || (umask 077; printf 'dev:%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >.lookout/playback.key)
+export LOOKOUT_PLAYBACK_KEYS=${LOOKOUT_PLAYBACK_KEYS:-$(cat .lookout/playback.key)}
 "$bin" migrate
 
 nvrs=${LOOKOUT_DEV_NVRS:-20}
@@ -30,7 +33,9 @@ export HIKVISION_APP_KEY=sim-app-key HIKVISION_SECRET=sim-secret-key HIKVISION_B
 export LOOKOUT_MEDIAMTX_API_URL=http://127.0.0.1:9997 LOOKOUT_MEDIAMTX_CONFIG=.lookout/mediamtx.yml
 [ -f .lookout/mediamtx.yml ] || cp mediamtx.yml .lookout/mediamtx.yml
 "$bin" simulate hik-cloud --port 8089 --devices 5 --channels 4 --url-lifetime 120 >.lookout/hik-cloud.log 2>&1 & pids+=($!)
-"$bin" simulate mediamtx --port 9997 >.lookout/mediamtx.log 2>&1 & pids+=($!)
+# The double also serves HLS (fake segments) behind the gateway's /mediamtx/auth, as MediaMTX would.
+export LOOKOUT_HLS_BASE_URL=${LOOKOUT_HLS_BASE_URL:-http://127.0.0.1:9997}
+"$bin" simulate mediamtx --port 9997 --auth-http-address "http://127.0.0.1:$LOOKOUT_HTTP_PORT/mediamtx/auth" >.lookout/mediamtx.log 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:8089/sim/stats" && break; sleep 0.2; done
 i=1
 for serial in $(curl -sf http://127.0.0.1:8089/sim/inventory | python3 -c 'import json,sys; print(" ".join(sorted({c["deviceSerial"] for c in json.load(sys.stdin)})))'); do

@@ -31,6 +31,7 @@ public struct LookoutSettings: Sendable {
     /// Load balancers whose `X-Forwarded-For` is believed.
     public var trustedProxies: [IPNetwork]
     public var hlsScriptURL: String
+    public var playback: PlaybackSettings
     public var logLevel: Logger.Level
     public var streams: StreamSettings
 
@@ -64,6 +65,7 @@ public struct LookoutSettings: Sendable {
         maxConnectionsPerAddress = try source.integer(.maxConnectionsPerAddress, in: 0...10_000_000)
         trustedProxies = try Self.networks(source, .trustedProxies)
         hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
+        playback = try PlaybackSettings(source: source)
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError(setting: Setting.logLevel.environmentName, problem: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

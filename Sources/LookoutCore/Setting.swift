@@ -82,6 +82,7 @@ extension Setting {
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
-        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .logLevel,
+        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .playbackKeys,
+        .playbackTokenTTL, .logLevel,
     ] + streams
 }

@@ -29,6 +29,14 @@ extension MediaMTXDouble {
             guard await setReaders(path: String(path.dropFirst("/sim/readers/".count)), count: Int(count)) else {
                 return json(.object(["error": .string("path not found")]), status: .notFound)
             }
+        case (.get, "/sim/hls"):
+            let entries = await hlsRequests().map { entry -> JSONValue in
+                .object([
+                    "file": .string(entry.file), "path": .string(entry.path), "token": entry.token.map(JSONValue.string) ?? .null,
+                    "status": .number(Double(entry.status)),
+                ])
+            }
+            return json(.object(["requests": .array(entries)]))
         case (.get, "/sim/state"):
             let sources = await sources().mapValues(JSONValue.string)
             return json(.object(["paths": .object(sources), "requests": .array(await requests().map(JSONValue.string))]))

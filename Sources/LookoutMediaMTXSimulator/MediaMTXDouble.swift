@@ -14,7 +14,11 @@ public import Logging
 /// - `POST /sim/auth` `{"user": "u", "pass": "p"}` requires Basic auth; `DELETE /sim/auth` opens it.
 /// - `POST /sim/legacy` `{"enabled": true}`: pre-1.15.5 bodies.
 /// - `GET /sim/state`: `{"paths": {name: source}, "requests": [...]}` (sources in clear: a test tool).
+/// - `GET /sim/hls`: `{"requests": [{file, path, token, status}]}`, every HLS request.
 /// Refusing connections is ``MediaMTXDoubleServer/stop()``.
+///
+/// It also serves HLS on the same port, guarded like MediaMTX with `authMethod: http`
+/// (``Options/authHTTPAddress``): see `MediaMTXDouble+hls.swift`.
 public final class MediaMTXDouble: Sendable {
     /// How the API answers while down.
     public enum DownMode: String, Sendable {
@@ -29,24 +33,32 @@ public final class MediaMTXDouble: Sendable {
         public var recreateDelay: Duration = .milliseconds(100)
         /// Paths configured at start (name → overrides), as if read from mediamtx.yml.
         public var paths: [String: [String: JSONValue]] = [:]
+        /// MediaMTX's `authHTTPAddress` for HLS readers; nil: anyone may read.
+        public var authHTTPAddress: String?
         public init() {}
     }
 
     public let options: Options
     let state: MediaMTXDoubleState
+    let hlsSessions: DoubleHLSSessions
     let logger: Logger
 
     public init(options: Options = .init(), logger: Logger) {
         self.options = options
         self.state = MediaMTXDoubleState(paths: options.paths, applyDelay: options.applyDelay, recreateDelay: options.recreateDelay)
+        self.hlsSessions = DoubleHLSSessions(authHTTPAddress: options.authHTTPAddress)
         self.logger = logger
     }
 
-    /// Every route: the API and the `/sim/` controls.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// Every route: the API, HLS and the `/sim/` controls.
+    public func router() -> Router<DoubleRequestContext> {
+        let router = Router(context: DoubleRequestContext.self)
         for method in [HTTPRequest.Method.get, .post, .patch, .delete, .put] {
-            router.on("**", method: method) { request, _ in await self.respond(to: request) }
+            router.on("**", method: method) { request, context in
+                let path = request.uri.path
+                if method == .get, Self.isHLS(path) { return await self.hls(request, path: path, context: context) }
+                return await self.respond(to: request)
+            }
         }
         return router
     }
@@ -92,6 +104,18 @@ public final class MediaMTXDouble: Sendable {
     public func sources() async -> [String: String] {
         await state.applied.mapValues { $0["source"]?.string ?? "publisher" }
     }
+
+    /// MediaMTX's `authHTTPAddress` from now on; nil: anyone may read.
+    public func setAuthHTTPAddress(_ address: String?) async {
+        await hlsSessions.setAuthHTTPAddress(address)
+    }
+
+    /// Every HLS request so far, with the `token` it carried and the status it got.
+    public func hlsRequests() async -> [HLSRequest] {
+        await hlsSessions.log
+    }
+
+    public typealias HLSRequest = DoubleHLSSessions.Entry
 
     /// Every API request so far as `METHOD /path`.
     public func requests() async -> [String] {

@@ -40,6 +40,16 @@ actor MediaMTXDoubleState {
 
     func record(_ request: String) { requests.append(request) }
 
+    /// Whether a path of this name is configured: by its name, or by a `~regexp` path
+    /// (`conf.FindPathConf`).
+    func isConfigured(_ name: String) -> Bool {
+        if applied[name] != nil { return true }
+        for key in applied.keys where key.hasPrefix("~") {
+            if name.range(of: String(key.dropFirst()), options: .regularExpression) != nil { return true }
+        }
+        return false
+    }
+
     func setDown(_ mode: MediaMTXDouble.DownMode?) { downMode = mode }
     func setCredentials(_ value: (user: String, pass: String)?) { credentials = value }
     func setLegacyBodies(_ value: Bool) { legacyBodies = value }

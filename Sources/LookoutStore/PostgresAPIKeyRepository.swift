@@ -79,6 +79,12 @@ public struct PostgresAPIKeyRepository: Sendable {
         }
     }
 
+    /// Whether the key with this id still works (not revoked, not expired): the revocation check
+    /// of a playback credential, so revoking a viewer key stops new playback at once.
+    public func isActive(id: Int64) async throws(StoreError) -> Bool {
+        try await unusable(ids: [id]).isEmpty
+    }
+
     /// The ids among `ids` that no longer work (revoked, expired or deleted).
     public func unusable(ids: [Int64]) async throws(StoreError) -> Set<Int64> {
         guard !ids.isEmpty else { return [] }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LookoutCore
 import LookoutTestSupport
 import Testing
 
@@ -138,7 +139,11 @@ import Testing
             let live = try await api.viewer(.get, "/api/camera/\(id)/live")
             #expect(live.status == .ok)
             #expect(live.json["success"] as? Bool == true)
-            #expect(live.json["hlsUrl"] as? String == "http://media.test:8888/site-1/dock/index.m3u8")
+            let hlsURL = try #require(live.json["hlsUrl"] as? String)
+            #expect(hlsURL.hasPrefix("http://media.test:8888/site-1/dock/index.m3u8?token=t1."), "\(hlsURL)")
+            let expiresAt = try #require(live.json.int("expiresAt"))
+            let ttl = Int64(Setting.playbackTokenTTL.defaultValue!)! * 1000
+            #expect(abs(expiresAt - (unixMillis() + ttl)) < 5000, "expires a TTL from now")
             #expect(live.json.object("cameraInfo")["name"] as? String == "Dock")
 
             let noSnapshot = try await api.viewer(.get, "/api/camera/\(id)/snapshot")
@@ -151,6 +156,15 @@ import Testing
 
             let unpublished = try #require(try await api.admin(.post, "/api/camera", json: #"{"name":"New"}"#).json.object("camera").int("id"))
             #expect(try await api.viewer(.get, "/api/camera/\(unpublished)/live").status == .notFound)
+        }
+    }
+
+    @Test func liveWithoutPlaybackKeysIsUnavailable() async throws {
+        try await withAPI(environment: ["LOOKOUT_PLAYBACK_KEYS": ""]) { api async throws in
+            let camera = try await api.admin(.post, "/api/camera", json: #"{"name":"Dock","mediamtxPath":"site-1/dock"}"#).json.object("camera")
+            let live = try await api.viewer(.get, "/api/camera/\(try #require(camera.int("id")))/live")
+            #expect(live.status == .serviceUnavailable)
+            #expect(live.errorCode == "unavailable")
         }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import LookoutMediaMTXSimulator
 import LookoutTestSupport
 import Testing
 
@@ -9,13 +11,22 @@ import Testing
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../artifacts").standardized
 
     @Test func theDashboardFollowsNVRsLiveInAHeadlessBrowser() async throws {
-        let system = try await LookoutSystem.start(environment: ["LOOKOUT_HLS_BASE_URL": "http://127.0.0.1:9/hls"])
+        // MediaMTX: the double, with every path configured, asking the first gateway (below).
+        var options = MediaMTXDouble.Options()
+        options.paths = ["~^.*$": [:]]
+        let mediamtx = MediaMTXDoubleServer(double: MediaMTXDouble(options: options, logger: Logger(label: "double")), logger: Logger(label: "double"))
+        try await mediamtx.start()
+        defer { Task { await mediamtx.stop() } }
+        let playbackTTL = 2
+        let system = try await LookoutSystem.start(
+            environment: ["LOOKOUT_HLS_BASE_URL": await mediamtx.baseURL, "LOOKOUT_PLAYBACK_TOKEN_TTL": String(playbackTTL)])
         defer { Task { await system.shutdown() } }
         let token = try await system.addNVR("site-nvr-01", cameras: 3)
         _ = try await system.addNVR("site-nvr-02", cameras: 2)
         let viewer = try await system.addAPIKey(role: "viewer")
         let (gateway, port) = try await system.startGateway()
         let (_, otherPort) = try await system.startGateway(name: "gateway-2")
+        await mediamtx.double.setAuthHTTPAddress("http://127.0.0.1:\(otherPort)/mediamtx/auth")
         try await system.startWorker()
         let browser = try await HeadlessChromium.launch()
         defer { browser.stop() }
@@ -55,6 +66,25 @@ import Testing
         #expect(reason.contains("hls.js") || reason.contains("HLS"), "\(reason)")
         #expect(try await page.string("document.getElementById('connection').textContent").hasPrefix("Live"), "status works without hls.js")
 
+        // With a player (a stand-in for hls.js that opens a new MediaMTX session every 400 ms
+        // through the page's xhrSetup, as hls.js does after a stream change), playback goes on
+        // past the credential's lifetime: the page fetched fresh ones from /live in time.
+        _ = try await page.evaluate(Self.standInHls)
+        let started = Date()
+        let before = await mediamtx.double.hlsRequests().count
+        _ = try await page.evaluate("\(row).querySelector('button.camera').click()")
+        #expect(await page.waitFor("document.getElementById('player-status').textContent === 'Playing (hls.js)'", timeout: .seconds(5)) != nil)
+        try await Task.sleep(for: .seconds(Double(playbackTTL) * 1.8))
+        let requests = await mediamtx.double.hlsRequests().dropFirst(before).filter { $0.file == "index.m3u8" }
+        let tokens = requests.compactMap(\.token).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let pageStatuses = try await page.evaluate("JSON.stringify(window.standInStatuses)") as? String ?? ""
+        print("player: \(requests.count) index requests over \(Date().timeIntervalSince(started)) s, \(tokens.count) credentials, page saw \(pageStatuses)")
+        #expect(tokens.count >= 2, "the page refreshed the credential before it expired")
+        #expect(requests.allSatisfy { [200, 302].contains($0.status) }, "no request refused: \(requests.map(\.status))")
+        #expect(requests.last?.token != tokens.first, "the newest requests carry a newer credential")
+        #expect(!pageStatuses.contains("401") && pageStatuses.contains("200"), "\(pageStatuses)")
+        _ = try await page.evaluate("window.standInStop(); true")
+
         // The gateway goes away: the page says it is reconnecting; what happens meanwhile (the
         // NVR connects through another gateway) shows once it is back, caught up by lastSeq.
         await gateway.stop()
@@ -70,6 +100,35 @@ import Testing
 
         try await save(try await page.screenshot(), as: "dashboard.png")
     }
+
+    /// Enough of hls.js's surface for the player: `xhrSetup(xhr, url)` before `open` (hls.js's
+    /// xhr-loader opens only if `xhrSetup` did not), MANIFEST_PARSED after the first 200.
+    static let standInHls = """
+        window.standInStatuses = [];
+        window.Hls = class {
+          static isSupported() { return true; }
+          static get Events() { return { ERROR: 'hlsError', MANIFEST_PARSED: 'hlsManifestParsed' }; }
+          constructor(config) { this.config = config; this.handlers = {}; window.standInStop = () => this.destroy(); }
+          on(event, handler) { this.handlers[event] = handler; }
+          loadSource(url) {
+            const tick = () => {
+              const xhr = new XMLHttpRequest();
+              if (this.config.xhrSetup) this.config.xhrSetup(xhr, url);
+              if (!xhr.readyState) xhr.open('GET', url, true);
+              xhr.onload = () => {
+                window.standInStatuses.push(xhr.status);
+                if (xhr.status === 200 && !this.parsed) { this.parsed = true; this.handlers.hlsManifestParsed(); }
+              };
+              xhr.send();
+            };
+            tick();
+            this.timer = setInterval(tick, 400);
+          }
+          attachMedia() {}
+          destroy() { clearInterval(this.timer); }
+        };
+        true
+        """
 
     /// Writes a screenshot under `artifacts/` (gitignored), for a person to look at.
     private func save(_ png: Data, as name: String) async throws {

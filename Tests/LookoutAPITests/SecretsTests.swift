@@ -24,7 +24,7 @@ import Testing
             let cameraID = try #require(try await api.viewer(.get, "/api/camera").json.objects("cameras").first?.int("id"))
             let secrets = [
                 token, rotated, SecretHash.sha256Hex(token), SecretHash.sha256Hex(rotated), api.viewerKey, api.adminKey,
-                SecretHash.sha256Hex(api.viewerKey), "rtmp://", "SECRETSTREAM", "SECRETPENDING", "SECRETERROR",
+                SecretHash.sha256Hex(api.viewerKey), "rtmp://", "SECRETSTREAM", "SECRETPENDING", "SECRETERROR", LookoutSystem.playbackSecret,
             ]
             var bodies: [String] = []
             for path in [

@@ -29,10 +29,14 @@ public final class LookoutSystem: @unchecked Sendable {
         self.extraEnvironment = extraEnvironment
     }
 
+    /// The playback signing secret every test system's gateways share (key id `t1`).
+    public static let playbackSecret = "test-playback-secret-0123456789abcdef"
+
     public var environment: [String: String] {
         var environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": prefix,
             "LOOKOUT_HEARTBEAT_INTERVAL": String(heartbeatSeconds), "LOOKOUT_FLAP_GRACE": "2", "LOG_LEVEL": "info",
+            "LOOKOUT_PLAYBACK_KEYS": "t1:" + Self.playbackSecret,
         ]
         environment.merge(extraEnvironment) { $1 }
         return environment

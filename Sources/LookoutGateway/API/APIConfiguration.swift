@@ -12,6 +12,8 @@ public struct APIConfiguration: Sendable {
     public var authFailureLimit: Int
     /// Where the dashboard loads hls.js from.
     public var hlsScriptURL: String
+    /// Playback credentials: signing keys and lifetime.
+    public var playback: PlaybackSettings
 
     public init(settings: LookoutSettings) {
         hlsBaseURL = settings.hlsBaseURL
@@ -19,6 +21,7 @@ public struct APIConfiguration: Sendable {
         maxBodySize = settings.apiMaxBodySize
         authFailureLimit = settings.authFailureLimit
         hlsScriptURL = settings.hlsScriptURL
+        playback = settings.playback
     }
 
     /// The defaults of every setting.
@@ -40,8 +43,8 @@ public struct APIConfiguration: Sendable {
         return String(url[..<scheme.upperBound]) + host
     }
 
-    /// The HLS playlist of a MediaMTX path.
-    func hlsURL(path: String) -> String {
-        hlsBaseURL + "/" + path + "/index.m3u8"
+    /// The HLS playlist of a MediaMTX path, with its playback credential.
+    func hlsURL(path: String, token: String) -> String {
+        hlsBaseURL + "/" + path + "/index.m3u8?token=" + token
     }
 }

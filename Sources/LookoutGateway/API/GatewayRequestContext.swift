@@ -10,6 +10,8 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
     public let remoteAddress: SocketAddress?
     /// Set by ``RouteAuthorizationMiddleware`` on viewer and admin routes.
     public var role: APIKeyRole?
+    /// The id of the caller's API key, set with ``role``.
+    public var apiKeyID: Int64?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

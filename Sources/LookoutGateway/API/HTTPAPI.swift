@@ -51,6 +51,10 @@ struct HTTPAPI: Sendable {
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
         APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
+        PlaybackAuthRoutes(
+            playback: PlaybackAuthorization(settings: configuration.playback, apiKeys: PostgresAPIKeyRepository(client: postgres, logger: logger)),
+            configuration: configuration
+        ).register(on: router)
         let metrics = self.metrics
         // Open: Prometheus scrapes without a key; counts only, no hostnames or secrets.
         router.get("/metrics", .open) { _, _ in

@@ -33,7 +33,7 @@ extension OpenAPIDocument {
             ],
             "/api/camera/{id}/live": [
                 "get": operation(
-                    "The camera's HLS URL (never its RTMP URL)", tag: "cameras", access: .viewer, parameters: [id], response: success("Live"),
+                    "The camera's HLS URL with a short-lived playback credential for its path (never its RTMP URL)", tag: "cameras", access: .viewer, parameters: [id], response: success("Live"),
                     errors: [404])
             ],
             "/api/camera/{id}/snapshot": [
@@ -116,6 +116,7 @@ extension OpenAPIDocument {
                     "WebSocket for NVR agents and dashboards (docs/protocol.md); upgrade with 101", tag: "operations", access: .open,
                     status: 101, response: [:], description: "Switching Protocols", errors: [426])
             ],
+            "/mediamtx/auth": ["post": mediamtxAuth],
             "/": ["get": operation("The dashboard page", tag: "dashboard", access: .open, response: ["text/html": ["schema": ["type": "string"]]])],
             "/dashboard.js": [
                 "get": operation("The dashboard's script", tag: "dashboard", access: .open, response: ["text/javascript": ["schema": ["type": "string"]]])
@@ -123,6 +124,26 @@ extension OpenAPIDocument {
             "/dashboard.css": [
                 "get": operation("The dashboard's style sheet", tag: "dashboard", access: .open, response: ["text/css": ["schema": ["type": "string"]]])
             ],
+        ]
+    }
+
+    /// MediaMTX's `authHTTPAddress`: 204 allows, 401 (empty) refuses; never the error shape.
+    static var mediamtxAuth: JSONValue {
+        let string: JSONValue = ["type": "string"]
+        let request: JSONValue = [
+            "type": "object",
+            "properties": [
+                "action": ["type": "string", "enum": ["read", "playback", "publish", "api", "metrics", "pprof"]], "path": string,
+                "query": ["type": "string", "description": "the request's query string; `token=` carries the credential from /live"],
+                "token": ["type": "string", "description": "a Bearer credential, if the player sent one"], "user": string, "password": string,
+                "ip": string, "protocol": string, "id": ["type": ["string", "null"]], "userAgent": string,
+            ],
+        ]
+        return [
+            "summary": "MediaMTX asks whether to allow an action (authMethod: http): read/playback need a credential from /live for that path",
+            "tags": ["operations"], "security": [],
+            "requestBody": ["required": true, "content": jsonContent(request)],
+            "responses": ["204": ["description": "Allowed"], "401": ["description": "Refused (empty body, whatever the reason)"]],
         ]
     }
 

@@ -52,8 +52,15 @@ extension OpenAPIDocument {
             "CameraList": object(["cameras": array(ref("Camera")), "pagination": ref("PageInfo")], required: ["cameras", "pagination"]),
             "OneCamera": object(["camera": ref("Camera")], required: ["camera"]),
             "Live": object(
-                ["hlsUrl": ["type": "string", "description": "<LOOKOUT_HLS_BASE_URL>/<mediamtxPath>/index.m3u8"], "cameraInfo": ref("Camera")],
-                required: ["hlsUrl", "cameraInfo"]),
+                [
+                    "hlsUrl": [
+                        "type": "string",
+                        "description": "<LOOKOUT_HLS_BASE_URL>/<mediamtxPath>/index.m3u8?token=<credential for this path, LOOKOUT_PLAYBACK_TOKEN_TTL seconds>",
+                    ],
+                    "expiresAt": ["type": "integer", "description": "Unix ms when the credential stops starting playback; ask /live again before"],
+                    "cameraInfo": ref("Camera"),
+                ],
+                required: ["hlsUrl", "expiresAt", "cameraInfo"]),
             "Snapshot": object(["cameraId": integer, "snapshotUrl": string, "snapshotAt": integer], required: ["cameraId", "snapshotUrl", "snapshotAt"]),
         ]
     }

@@ -30,29 +30,31 @@ struct RouteAuthorizationMiddleware: RouterMiddleware {
             throw APIError.forbidden("this route is not available")
         }
         guard access != .open else { return try await next(request, context) }
-        let role = try await authenticate(request, context: context)
+        let key = try await authenticate(request, context: context)
+        let role = key.role
         guard access.admits(role) else {
             throw APIError.forbidden("this API key is a \(role.rawValue) key; \(request.method.rawValue) \(endpoint) needs an \(access.rawValue) key")
         }
         var context = context
         context.role = role
+        context.apiKeyID = key.id
         context.logger[metadataKey: "lookout.api_key.role"] = "\(role.rawValue)"
         return try await next(request, context)
     }
 
-    private func authenticate(_ request: Request, context: Context) async throws -> APIKeyRole {
+    private func authenticate(_ request: Request, context: Context) async throws -> APIKeyIdentity {
         let address = context.clientAddress
         if let seconds = limiter.retryAfter(address) { throw APIError.rateLimited(retryAfter: seconds) }
         guard let key = Self.bearerKey(request.headers[.authorization]) else {
             throw APIError.unauthorized("an API key is required: Authorization: Bearer <key>")
         }
-        guard let role = try await apiKeys.identity(forKey: key)?.role else {
+        guard let identity = try await apiKeys.identity(forKey: key) else {
             limiter.recordFailure(address)
             metrics.authFailure()
             context.logger.notice("API key refused", metadata: ["lookout.http.client": "\(address)"])
             throw APIError.unauthorized("the API key is not valid")
         }
-        return role
+        return identity
     }
 
     /// The key of `Bearer <key>` (scheme case-insensitive), or nil.
