@@ -57,6 +57,8 @@ import Testing
         // The counts went down with the closes: the address may connect again.
         let health = try await rawHTTP(port: port, from: "127.0.0.2", "GET /healthz HTTP/1.1\nHost: gw\nConnection: close\n\n")
         #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        let metrics = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\nHost: gw\nConnection: close\n\n")
+        #expect(metrics.contains(#"lookout_connections_refused_total{cap="address"} \#(tally.answered)"#), "\(metrics.suffix(2000))")
         // A keep-alive connection that sends no second request is closed after the idle timeout.
         let keptAlive = ContinuousClock.now
         let answer = try await rawHTTP(port: port, "GET /healthz HTTP/1.1\nHost: gw\n\n", within: .seconds(8))
