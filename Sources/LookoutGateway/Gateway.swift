@@ -64,7 +64,9 @@ public enum Gateway {
             dashboards: DashboardSocketHandler(
                 configuration: configuration, apiKeys: apiKeys, nvrs: nvrs, hub: hub, history: history, failedAuth: failedAuth),
             failedAuth: failedAuth,
-            connections: ConnectionLimiter(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress))
+            connections: ConnectionLimiter(
+                maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress,
+                refused: refusalCounter(registry)))
         let metrics = HTTPMetrics(
             registry: registry, nvrConnections: { lifecycle.registry.count }, dashboardConnections: { hub.dashboardCount })
         let http = HTTPAPI(
@@ -89,6 +91,22 @@ public enum Gateway {
         let keyWatch = APIKeyWatch(authenticator: apiKeys, hub: hub, options: .init(), logger: logger)
         return GatewayParts(
             router: router, routes: routes.rules, redis: redis, hub: hub, housekeeping: housekeeping, keyWatch: keyWatch, listener: listener, sockets: sockets)
+    }
+}
+
+extension Gateway {
+    /// `lookout_connections_refused_total{cap="address"|"gateway"}`: connections answered 503
+    /// at accept (docs/security.md, "Abuse bounds").
+    static func refusalCounter(_ registry: PrometheusCollectorRegistry) -> @Sendable (ConnectionLimiter.Refusal) -> Void {
+        let descriptor = HTTPMetrics.name("connections_refused", "total", "Connections refused at accept for a connection cap")
+        let address = registry.makeCounter(descriptor: descriptor, labels: [("cap", "address")])
+        let gateway = registry.makeCounter(descriptor: descriptor, labels: [("cap", "gateway")])
+        return { refusal in
+            switch refusal {
+            case .addressFull: address.increment()
+            case .gatewayFull: gateway.increment()
+            }
+        }
     }
 }
 

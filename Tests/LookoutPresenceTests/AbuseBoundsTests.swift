@@ -1,5 +1,6 @@
 import Foundation
 import LookoutTestSupport
+import NIOCore
 import Synchronization
 import Testing
 
@@ -13,7 +14,10 @@ import Testing
         let (cap, headerTimeout) = (1000, 3)
         let system = try await LookoutSystem.start(
             heartbeatSeconds: 10,
-            environment: ["LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": String(cap), "LOOKOUT_HTTP_HEADER_TIMEOUT": String(headerTimeout)])
+            environment: [
+                "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": String(cap), "LOOKOUT_HTTP_HEADER_TIMEOUT": String(headerTimeout),
+                "LOOKOUT_HTTP_IDLE_TIMEOUT": "2",
+            ])
         defer { Task { await system.shutdown() } }
         let token = try await system.addNVR("nvr-healthy")
         let (_, port) = try await system.startGateway()
@@ -53,6 +57,15 @@ import Testing
         // The counts went down with the closes: the address may connect again.
         let health = try await rawHTTP(port: port, from: "127.0.0.2", "GET /healthz HTTP/1.1\nHost: gw\nConnection: close\n\n")
         #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        let metrics = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\nHost: gw\nConnection: close\n\n")
+        #expect(metrics.contains(#"lookout_connections_refused_total{cap="address"} \#(tally.answered)"#), "\(metrics.suffix(2000))")
+        // A keep-alive connection that sends no second request is closed after the idle timeout.
+        let keptAlive = ContinuousClock.now
+        let answer = try await rawHTTP(port: port, "GET /healthz HTTP/1.1\nHost: gw\n\n", within: .seconds(8))
+        let idleClosed = ContinuousClock.now - keptAlive
+        print("[abuse] keep-alive connection after its answer closed in \(idleClosed) (idle timeout 2 s)")
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        #expect(idleClosed > .seconds(1.5) && idleClosed < .seconds(4))
         await flood.close()
     }
 

@@ -13,15 +13,24 @@ final class ConnectionLimiter: Sendable {
     let maxConnections: Int
     let maxPerAddress: Int
     private let state = Mutex<(total: Int, perAddress: [String: Int])>((0, [:]))
+    /// Called outside the lock for every refusal (a metric).
+    private let refused: @Sendable (Refusal) -> Void
 
-    init(maxConnections: Int, maxPerAddress: Int) {
+    init(maxConnections: Int, maxPerAddress: Int, refused: @escaping @Sendable (Refusal) -> Void = { _ in }) {
         self.maxConnections = maxConnections
         self.maxPerAddress = maxPerAddress
+        self.refused = refused
     }
 
     /// Admits a connection from `address` (nil: not counted per address, as for a trusted
     /// proxy), or says which cap it hit. An admitted one must be ``release(_:)``d.
     func admit(_ address: String?) -> Refusal? {
+        let refusal = countIn(address)
+        if let refusal { refused(refusal) }
+        return refusal
+    }
+
+    private func countIn(_ address: String?) -> Refusal? {
         state.withLock { state in
             if maxConnections > 0, state.total >= maxConnections { return .gatewayFull }
             if let address {
