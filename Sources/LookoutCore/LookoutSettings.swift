@@ -31,6 +31,8 @@ public struct LookoutSettings: Sendable {
     /// Load balancers whose `X-Forwarded-For` is believed.
     public var trustedProxies: [IPNetwork]
     public var hlsScriptURL: String
+    /// `sha256-…`/`sha384-…`/`sha512-…` for the hls.js script tag; nil: no check.
+    public var hlsScriptIntegrity: String?
     public var playback: PlaybackSettings
     public var logLevel: Logger.Level
     public var streams: StreamSettings
@@ -65,6 +67,7 @@ public struct LookoutSettings: Sendable {
         maxConnectionsPerAddress = try source.integer(.maxConnectionsPerAddress, in: 0...10_000_000)
         trustedProxies = try Self.networks(source, .trustedProxies)
         hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
+        hlsScriptIntegrity = try Self.integrity(source, .hlsScriptIntegrity)
         playback = try PlaybackSettings(source: source)
         let level = try source.required(.logLevel)
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -81,6 +84,20 @@ public struct LookoutSettings: Sendable {
             throw ConfigurationError(setting: setting.environmentName, problem: "must be an http:// or https:// URL, got '\(text)'")
         }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// A subresource-integrity value (`sha384-<base64>`), or nil for `none`.
+    static func integrity(_ source: SettingsSource, _ setting: Setting) throws(ConfigurationError) -> String? {
+        let text = try source.required(setting)
+        guard text != "none" else { return nil }
+        let parts = text.split(separator: "-", maxSplits: 1)
+        let lengths = ["sha256": 44, "sha384": 64, "sha512": 88]
+        guard parts.count == 2, let length = lengths[String(parts[0])], parts[1].count == length,
+            parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=") })
+        else {
+            throw ConfigurationError(setting: setting.environmentName, problem: "must be sha256-, sha384- or sha512- and the base64 digest, or none; got '\(text)'")
+        }
+        return text
     }
 
     /// `*`, or a comma-separated list of `scheme://host[:port]` origins.

@@ -72,6 +72,9 @@ extension Setting {
     public static let trustedProxies = Setting(
         "LOOKOUT_TRUSTED_PROXIES", yaml: "http.trustedProxies", default: "",
         "Comma-separated addresses or CIDR networks (`10.0.0.0/8`, `fd00::/8`) of load balancers whose `X-Forwarded-For` names the client; empty: the header is ignored")
+    public static let hlsScriptIntegrity = Setting(
+        "LOOKOUT_HLS_JS_INTEGRITY", yaml: "http.hlsJsIntegrity", default: "sha384-V5ruNBgmYcC3SJRUQeNykAAAgde5gOFq/Hu0CZj7bygDP0yRIhkvX8+w0u/7mRvr",
+        "Subresource-integrity hash the browser checks hls.js against (the default is hls.js 1.5.20's `hls.min.js`); change it with `LOOKOUT_HLS_JS_URL`; `none`: no check (not recommended)")
     public static let hlsScriptURL = Setting(
         "LOOKOUT_HLS_JS_URL", yaml: "http.hlsJsUrl", default: "https://cdn.jsdelivr.net/npm/hls.js@1.5.20/dist/hls.min.js",
         "Where the dashboard page loads hls.js from (its origin is allowed in the page's CSP)")
@@ -82,7 +85,7 @@ extension Setting {
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
-        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .playbackKeys,
+        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
         .playbackTokenTTL, .logLevel,
     ] + streams
 }

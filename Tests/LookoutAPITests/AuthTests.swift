@@ -84,6 +84,20 @@ import Testing
         }
     }
 
+    /// hls.js comes from a CDN: the page pins its subresource-integrity hash, and the player sets it.
+    @Test func theDashboardPinsHlsJsWithSubresourceIntegrity() async throws {
+        try await withAPI { api async throws in
+            let page = try await api.call(.get, "/").text
+            #expect(page.contains(#"data-hls-integrity="sha384-V5ruNBgmYcC3SJRUQeNykAAAgde5gOFq/Hu0CZj7bygDP0yRIhkvX8+w0u/7mRvr""#))
+            let script = try await api.call(.get, "/dashboard.js").text
+            #expect(script.contains("script.integrity = document.body.dataset.hlsIntegrity"))
+            #expect(script.contains("script.crossOrigin = 'anonymous'"))
+        }
+        try await withAPI(environment: ["LOOKOUT_HLS_JS_INTEGRITY": "none"]) { api async throws in
+            #expect(try await api.call(.get, "/").text.contains(#"data-hls-integrity="""#))
+        }
+    }
+
     @Test func corsAllowsOnlyConfiguredOrigins() async throws {
         try await withAPI(environment: ["LOOKOUT_CORS_ORIGINS": "https://ops.example.com, http://localhost:3000"]) { api async throws in
             let preflight = try await api.call(

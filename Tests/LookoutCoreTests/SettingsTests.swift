@@ -30,6 +30,7 @@ import Testing
 
     @Test(arguments: [
         ("LOOKOUT_HTTP_PORT", "eighty"), ("LOOKOUT_HTTP_PORT", "70000"), ("LOOKOUT_HEARTBEAT_INTERVAL", "0"),
+        ("LOOKOUT_HLS_JS_INTEGRITY", "sha384-short"), ("LOOKOUT_HLS_JS_INTEGRITY", "md5-V5ruNBgmYcC3SJRUQeNykAAAgde5gOFq/Hu0CZj7bygDP0yRIhkvX8+w0u/7mRvr"),
         ("LOOKOUT_ALLOW_HOSTNAME_ONLY_AUTH", "maybe"), ("LOG_LEVEL", "loud"),
     ])
     func malformedValuesAreRejected(name: String, value: String) {

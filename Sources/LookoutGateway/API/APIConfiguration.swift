@@ -12,6 +12,7 @@ public struct APIConfiguration: Sendable {
     public var authFailureLimit: Int
     /// Where the dashboard loads hls.js from.
     public var hlsScriptURL: String
+    public var hlsScriptIntegrity: String?
     /// Playback credentials: signing keys and lifetime.
     public var playback: PlaybackSettings
 
@@ -21,6 +22,7 @@ public struct APIConfiguration: Sendable {
         maxBodySize = settings.apiMaxBodySize
         authFailureLimit = settings.authFailureLimit
         hlsScriptURL = settings.hlsScriptURL
+        hlsScriptIntegrity = settings.hlsScriptIntegrity
         playback = settings.playback
     }
 

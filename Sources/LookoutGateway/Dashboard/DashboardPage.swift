@@ -1,7 +1,7 @@
 /// The dashboard's HTML. The script and style sheet are separate files, so the CSP needs no
-/// `'unsafe-inline'`; the hls.js address travels in a data attribute.
+/// `'unsafe-inline'`; the hls.js address and its integrity hash travel in data attributes.
 enum DashboardPage {
-    static func html(hlsScriptURL: String) -> String {
+    static func html(hlsScriptURL: String, hlsScriptIntegrity: String?) -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -12,7 +12,7 @@ enum DashboardPage {
         <link rel="stylesheet" href="/dashboard.css">
         <script src="/dashboard.js" defer></script>
         </head>
-        <body data-hls-script="\(escaped(hlsScriptURL))">
+        <body data-hls-script="\(escaped(hlsScriptURL))" data-hls-integrity="\(escaped(hlsScriptIntegrity ?? ""))">
         <header>
           <h1>Lookout</h1>
           <p id="connection" class="connection" data-state="idle" role="status" aria-live="polite">Starting…</p>

@@ -9,7 +9,7 @@ struct DashboardRoutes: Sendable {
     let configuration: APIConfiguration
 
     func register(on router: RouteTable) {
-        let page = DashboardPage.html(hlsScriptURL: configuration.hlsScriptURL)
+        let page = DashboardPage.html(hlsScriptURL: configuration.hlsScriptURL, hlsScriptIntegrity: configuration.hlsScriptIntegrity)
         router.get("/", .open) { _, _ in Self.asset(page, type: "text/html; charset=utf-8") }
         router.get("/dashboard.js", .open) { _, _ in Self.asset(DashboardScript.source, type: "text/javascript; charset=utf-8") }
         router.get("/dashboard.css", .open) { _, _ in Self.asset(DashboardStyle.source, type: "text/css; charset=utf-8") }

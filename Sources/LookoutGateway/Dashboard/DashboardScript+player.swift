@@ -22,6 +22,11 @@ extension DashboardScript {
             const script = document.createElement('script');
             const timer = setTimeout(() => resolve({ error: 'hls.js did not load from ' + source + ' within 8 s' }), 8000);
             script.src = source;
+            // Subresource integrity: a CDN that serves other bytes is refused (onerror below).
+            if (document.body.dataset.hlsIntegrity) {
+              script.integrity = document.body.dataset.hlsIntegrity;
+              script.crossOrigin = 'anonymous';
+            }
             script.async = true;
             script.onload = () => { clearTimeout(timer); resolve(window.Hls ? { Hls: window.Hls } : { error: 'hls.js loaded but did not start' }); };
             script.onerror = () => { clearTimeout(timer); resolve({ error: 'hls.js could not be loaded from ' + source + ' (CDN unreachable?)' }); };
