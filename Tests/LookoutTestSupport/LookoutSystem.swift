@@ -33,6 +33,7 @@ public final class LookoutSystem: @unchecked Sendable {
         var environment = [
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": prefix,
             "LOOKOUT_HEARTBEAT_INTERVAL": String(heartbeatSeconds), "LOOKOUT_FLAP_GRACE": "2", "LOG_LEVEL": "info",
+            "LOOKOUT_STREAM_URL_KEY": TestStreamURLKey.setting,
         ]
         environment.merge(extraEnvironment) { $1 }
         return environment
