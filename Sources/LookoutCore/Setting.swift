@@ -33,8 +33,8 @@ public struct Setting: Sendable, Hashable {
         case .always: return true
         case .urlPassword:
             // `scheme://user:password@host…`: a ':' in the part before the last '@' of the authority.
-            guard let schemeEnd = value.range(of: "://") else { return false }
-            let authority = value[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard let colon = value.firstIndex(of: ":"), value[colon...].hasPrefix("://") else { return false }
+            let authority = value[value.index(colon, offsetBy: 3)...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
             guard let at = authority.lastIndex(of: "@") else { return false }
             return authority[..<at].contains(":")
         }

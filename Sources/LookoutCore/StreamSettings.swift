@@ -45,19 +45,20 @@ extension StreamSettings {
             }
             return nil
         }
-        do throws(StreamURLCipherError) {
-            let current = try StreamURLCipher.Key(setting: text)
-            var oldKeys: [StreamURLCipher.Key] = []
-            for item in old {
-                do throws(StreamURLCipherError) {
-                    oldKeys.append(try StreamURLCipher.Key(setting: item))
-                } catch {
-                    throw ConfigurationError(setting: Setting.streamURLOldKeys.environmentName, problem: error.message)
-                }
+        func parsed(_ text: String, _ setting: Setting) throws(ConfigurationError) -> StreamURLCipher.Key {
+            do {
+                return try StreamURLCipher.Key(setting: text)
+            } catch {
+                throw ConfigurationError(setting: setting.environmentName, problem: error.message)
             }
+        }
+        let current = try parsed(text, .streamURLKey)
+        var oldKeys: [StreamURLCipher.Key] = []
+        for item in old { oldKeys.append(try parsed(item, .streamURLOldKeys)) }
+        do {
             return try StreamURLCipher(current: current, old: oldKeys)
         } catch {
-            throw ConfigurationError(setting: Setting.streamURLKey.environmentName, problem: error.message)
+            throw ConfigurationError(setting: Setting.streamURLOldKeys.environmentName, problem: error.message)
         }
     }
 }

@@ -15,7 +15,7 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString.prefix(8)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.mode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions.mode))
         guard descriptor >= 0 else { throw failure("create", temporary) }
         var written = false
         defer { if !written { unlink(temporary) } }
@@ -23,9 +23,9 @@ public enum AtomicFile {
             defer { close(descriptor) }
             // Before the first byte: the group, then the exact mode (the umask applied to open's).
             if let group = permissions.groupID {
-                guard fchown(descriptor, uid_t.max, group) == 0 else { throw failure("give group \(group) to", temporary) }
+                guard fchown(descriptor, uid_t.max, gid_t(group)) == 0 else { throw failure("give group \(group) to", temporary) }
             }
-            guard fchmod(descriptor, permissions.mode) == 0 else { throw failure("chmod", temporary) }
+            guard fchmod(descriptor, mode_t(permissions.mode)) == 0 else { throw failure("chmod", temporary) }
             let bytes = Array(contents.utf8)
             var offset = 0
             while offset < bytes.count {
@@ -48,10 +48,10 @@ public enum AtomicFile {
     }
 
     /// The permission bits of the file at `path`; nil when it does not exist.
-    public static func mode(of path: String) -> mode_t? {
+    public static func mode(of path: String) -> UInt32? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
-        return status.st_mode & 0o7777
+        return UInt32(status.st_mode & 0o7777)
     }
 
     private static func failure(_ action: String, _ path: String) -> MediaMTXConfigError {

@@ -1,6 +1,7 @@
 import Foundation
 import LookoutCore
 import LookoutMediaMTX
+import LookoutMediaMTXSimulator
 import LookoutTestSupport
 import Testing
 
@@ -24,7 +25,7 @@ struct FileModeTests {
 
     @Test func anOpenFileIsReportedAndReplacedEvenWhenItsContentsStayTheSame() async throws {
         let harness = try await SyncHarness.make([ManagedPath(name: "cam-1", source: Fixture.url("a"))], baseYAML: "paths:\n")
-        chmod(harness.configPath, 0o644)
+        _ = chmod(harness.configPath, 0o644)
         let capture = LogCapture()
         let running = RunningSync(await harness.sync(logger: capture.logger()))
         #expect(await eventually { await harness.converged(["cam-1": Fixture.url("a")]) })
@@ -34,7 +35,7 @@ struct FileModeTests {
 
         // Opened up again by hand, with nothing else to change: the next round still fixes it.
         let writes = await running.sync.fileWrites
-        chmod(harness.configPath, 0o604)
+        _ = chmod(harness.configPath, 0o604)
         await running.sync.requestReconcile()
         #expect(await eventually { Self.mode(harness.configPath) == 0o600 })
         #expect(await eventually { await running.sync.fileWrites == writes + 1 })
@@ -47,7 +48,7 @@ struct FileModeTests {
     @Test func aGroupSettingGivesTheGroupReadAccessAndNoMore() throws {
         let folder = try Fixture.configFolder("paths:\n")
         let path = folder + "/mediamtx.yml"
-        chmod(path, 0o666)
+        _ = chmod(path, 0o666)
         let permissions = FilePermissions.groupReadable(getegid())
         try AtomicFile.write("paths:\n", to: path, permissions: permissions)
         var status = stat()
@@ -64,7 +65,7 @@ struct FileModeTests {
     @Test func temporaryFilesAreNeverMoreOpenThanTheTarget() async throws {
         let folder = try Fixture.configFolder("paths:\n")
         let path = folder + "/mediamtx.yml"
-        chmod(path, 0o644)
+        _ = chmod(path, 0o644)
         let big = String(repeating: "# padding line so the write takes a while\n", count: 10_000)
         let watcher = Task.detached { () -> (seen: Int, open: Int) in
             var seen = 0
