@@ -46,7 +46,7 @@ struct HikParsingTests {
         } catch {
             #expect(error.code == .invalidResponse)
         }
-        let fromURL = try JSONDecoder().decode(HikJSON.self, from: Data(#"{"url":"rtmp://h/live?expire=\#(expireTime)&t=x"}"#.utf8))
+        let fromURL = try JSONDecoder().decode(HikJSON.self, from: Data(#"{"url":"rtmp://h/live?expire=\#(expireTime.filter { $0 != "\"" })&t=x"}"#.utf8))
         do {
             let parsed = try HikLiveAddress(data: fromURL, now: now)
             #expect(parsed.expiresAt > now && parsed.expiresAt <= limit)

@@ -83,7 +83,7 @@ struct FileModeTests {
         for generation in 0..<100 { try AtomicFile.write("generation: \(generation)\n" + big, to: path) }
         watcher.cancel()
         let result = await watcher.value
-        print("temporary files observed during 100 writes: \(result.seen), more open than 0600: \(result.open)")
+        print("stat of temporary files during 100 writes: \(result.seen), more open than 0600: \(result.open)")
         #expect(result.open == 0)
         #expect(Self.mode(path) == 0o600)
         try? FileManager.default.removeItem(atPath: folder)
