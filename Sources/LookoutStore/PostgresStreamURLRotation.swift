@@ -44,19 +44,31 @@ public struct PostgresStreamURLRotation: Sendable {
     /// Re-seals every stored URL not sealed with the current key.
     public func run() async throws(StoreError) -> Report {
         let logger = logger
-        let ids = try await client.store("listing cameras with stream URLs") { client in
-            var ids: [Int64] = []
-            let rows = try await client.query(
-                "SELECT id FROM cameras WHERE stream_url IS NOT NULL OR pending_stream_url IS NOT NULL ORDER BY id", logger: logger)
-            for try await id in rows.decode(Int64.self) { ids.append(id) }
-            return ids
+        // Rows whose values are all under the current key are counted, not visited: a rerun reads once.
+        let prefix = "sealed:v1:\(cipher.current.id):"
+        let rows = try await client.store("listing cameras with stream URLs") { client in
+            var rows: [(id: Int64, currentValues: Int, done: Bool)] = []
+            let result = try await client.query(
+                """
+                SELECT id,
+                       (left(stream_url, length(\(prefix))) = \(prefix))::int + coalesce((left(pending_stream_url, length(\(prefix))) = \(prefix))::int, 0),
+                       left(stream_url, length(\(prefix))) = \(prefix)
+                           AND (pending_stream_url IS NULL OR left(pending_stream_url, length(\(prefix))) = \(prefix))
+                FROM cameras WHERE stream_url IS NOT NULL OR pending_stream_url IS NOT NULL ORDER BY id
+                """, logger: logger)
+            for try await (id, current, done) in result.decode((Int64, Int?, Bool?).self) { rows.append((id, current ?? 0, done ?? false)) }
+            return rows
         }
         var report = Report()
-        for id in ids {
+        for row in rows {
+            guard !row.done else {
+                report.alreadyCurrent += row.currentValues
+                continue
+            }
             do throws(StoreError) {
-                try await rotate(cameraID: id, into: &report)
+                try await rotate(cameraID: row.id, into: &report)
             } catch where error.code == .invalidArgument {
-                report.failures.append(.init(cameraID: id, message: error.message))
+                report.failures.append(.init(cameraID: row.id, message: error.message))
             }
         }
         return report
