@@ -13,6 +13,10 @@ export LOOKOUT_HTTP_PORT=${LOOKOUT_HTTP_PORT:-8080}
 [ -s .lookout/playback.key ] || (umask 077; printf 'dev:%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >.lookout/playback.key)
 export LOOKOUT_PLAYBACK_KEYS=${LOOKOUT_PLAYBACK_KEYS:-$(cat .lookout/playback.key)}
 "$bin" migrate
+# The key that seals stream URLs in PostgreSQL (docs/security.md): made once, readable by you alone.
+[ -s .lookout/stream-url.key ] || (umask 077 && "$bin" secrets generate-key --id dev >.lookout/stream-url.key)
+export LOOKOUT_STREAM_URL_KEY=${LOOKOUT_STREAM_URL_KEY:-$(cat .lookout/stream-url.key)}
+"$bin" secrets rotate >/dev/null # seals URLs a dev database stored in plaintext before
 
 nvrs=${LOOKOUT_DEV_NVRS:-20}
 touch .lookout/tokens
@@ -31,7 +35,7 @@ trap cleanup EXIT INT TERM
 # live 2 minutes, so renewals are visible) and a MediaMTX Control API double.
 export HIKVISION_APP_KEY=sim-app-key HIKVISION_SECRET=sim-secret-key HIKVISION_BASE_URL=http://127.0.0.1:8089
 export LOOKOUT_MEDIAMTX_API_URL=http://127.0.0.1:9997 LOOKOUT_MEDIAMTX_CONFIG=.lookout/mediamtx.yml
-[ -f .lookout/mediamtx.yml ] || cp mediamtx.yml .lookout/mediamtx.yml
+[ -f .lookout/mediamtx.yml ] || install -m 600 mediamtx.yml .lookout/mediamtx.yml
 "$bin" simulate hik-cloud --port 8089 --devices 5 --channels 4 --url-lifetime 120 >.lookout/hik-cloud.log 2>&1 & pids+=($!)
 # The double also serves HLS (fake segments) behind the gateway's /mediamtx/auth, as MediaMTX would.
 export LOOKOUT_HLS_BASE_URL=${LOOKOUT_HLS_BASE_URL:-http://127.0.0.1:9997}

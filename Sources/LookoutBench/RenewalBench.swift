@@ -40,6 +40,7 @@ public struct RenewalBench: Sendable {
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):", "LOG_LEVEL": "warning",
             "HIKVISION_APP_KEY": "sim-app-key", "HIKVISION_SECRET": "sim-secret-key", "HIKVISION_BASE_URL": "http://127.0.0.1:\(cloudPort)",
             "LOOKOUT_MEDIAMTX_API_URL": "http://127.0.0.1:\(mediamtxPort)", "LOOKOUT_MEDIAMTX_CONFIG": configPath,
+            "LOOKOUT_STREAM_URL_KEY": try StreamURLCipher.Key.generateSetting(id: "bench"),
         ]
         let cloud = try BenchProcess(
             arguments: ["simulate", "hik-cloud", "--port", String(cloudPort), "--devices", String(devices), "--channels", String(channels)],

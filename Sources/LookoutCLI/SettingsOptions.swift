@@ -14,7 +14,8 @@ struct SettingsOptions: ParsableArguments {
         do {
             let environment = ProcessInfo.processInfo.environment
             let path = config ?? environment["LOOKOUT_CONFIG"]
-            let source = try SettingsSource(environment: environment, yaml: try path.map(Self.read), fileName: path)
+            let source = try SettingsSource(
+                environment: environment, yaml: try path.map(Self.read), fileName: path, fileMode: path.flatMap(Self.mode))
             let settings = try LookoutSettings(source: source, requiring: required)
             LoggingBootstrap.run(level: settings.logLevel)
             return settings
@@ -28,6 +29,11 @@ struct SettingsOptions: ParsableArguments {
             throw ConfigurationError(setting: path, problem: "cannot read the settings file")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The permission bits of the file at `path` (nil if it cannot be read).
+    static func mode(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
     }
 
     static func exitWithConfigurationError(_ error: ConfigurationError) -> Never {

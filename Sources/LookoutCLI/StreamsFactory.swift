@@ -1,5 +1,6 @@
 import LookoutCore
 import LookoutHikConnect
+import LookoutMediaMTX
 import LookoutRedis
 import LookoutStore
 import LookoutWorkers
@@ -27,6 +28,28 @@ struct StreamsFactory {
                 ConfigurationError(setting: Setting.hikAppKey.environmentName, problem: "is required for \(role)"))
         }
         return hikConnect
+    }
+
+    /// The stream URL cipher, or exit 2: a role that writes or reads stream URLs never runs
+    /// without a key (a URL is never stored in plaintext, a sealed one cannot be read).
+    func requireCipher(for role: String) -> StreamURLCipher {
+        guard let cipher = settings.streams.streamURLCipher else {
+            SettingsOptions.exitWithConfigurationError(
+                ConfigurationError(
+                    setting: Setting.streamURLKey.environmentName,
+                    problem: "is required for \(role) (stream URLs are stored sealed); create one with `lookout secrets generate-key --id 1`"))
+        }
+        return cipher
+    }
+
+    /// 0600, or 0640 with `LOOKOUT_MEDIAMTX_CONFIG_GROUP`'s group; exit 2 for an unknown group.
+    func mediamtxFilePermissions() -> FilePermissions {
+        guard let name = settings.streams.mediamtxConfigGroup else { return .ownerOnly }
+        guard let group = FilePermissions.group(named: name) else {
+            SettingsOptions.exitWithConfigurationError(
+                ConfigurationError(setting: Setting.mediamtxConfigGroup.environmentName, problem: "no group '\(name)' on this host"))
+        }
+        return .groupReadable(group)
     }
 
     var queue: RenewalQueue { RenewalQueue(redis: redis, keys: settings.keys) }

@@ -58,7 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
             case .renewal(let options):
                 services.append(
                     RenewalWorker(
-                        options: options, queue: streams.queue, store: PostgresRenewalStore(client: postgres),
+                        options: options, queue: streams.queue,
+                        store: PostgresRenewalStore(client: postgres, cipher: streams.requireCipher(for: "the renewal worker")),
                         provider: streams.requireHikConnect(for: "the renewal worker"), redis: redis, keys: settings.keys, logger: logger))
             case .snapshot(let every):
                 services.append(
@@ -67,6 +68,7 @@ struct WorkerCommand: AsyncParsableCommand {
                         logger: logger))
             case .mediamtxSync(let file):
                 var options = MediaMTXSyncOptions(configPath: settings.streams.mediamtxConfigPath)
+                options.filePermissions = streams.mediamtxFilePermissions()
                 options.leaseTTL = file.lease
                 options.leaseRenewInterval = file.lease / 3
                 options.reconcileInterval = file.reconcileEvery
@@ -78,7 +80,10 @@ struct WorkerCommand: AsyncParsableCommand {
                     logger: logger)
                 services.append(
                     MediaMTXSync(
-                        options: options, source: PostgresStreamPaths(client: postgres, swapMargin: file.swapDeadlineBeforeExpiry), api: api,
+                        options: options,
+                        source: PostgresStreamPaths(
+                            client: postgres, cipher: streams.requireCipher(for: "the MediaMTX sync"), swapMargin: file.swapDeadlineBeforeExpiry),
+                        api: api,
                         redis: redis, keys: settings.keys, logger: logger))
             }
         }

@@ -41,7 +41,7 @@ public struct PlaybackSettings: Sendable {
 
 extension Setting {
     public static let playbackKeys = Setting(
-        "LOOKOUT_PLAYBACK_KEYS", yaml: "playback.keys", default: "",
+        "LOOKOUT_PLAYBACK_KEYS", yaml: "playback.keys", default: "", secret: .always,
         "Comma-separated `id:secret` keys (secret ≥ 32 characters) that sign playback credentials; the first signs, all verify, so rotate by putting a new key first and dropping the old one a TTL later; the same on every gateway; empty: playback refused. A secret: set it in the environment, not a file")
     public static let playbackTokenTTL = Setting(
         "LOOKOUT_PLAYBACK_TOKEN_TTL", yaml: "playback.tokenTTL", default: "300",

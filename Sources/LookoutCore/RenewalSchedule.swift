@@ -10,8 +10,13 @@ public struct RenewalSchedule: Sendable, Hashable {
     }
 
     /// Due time (Unix seconds) for a URL issued at `issuedAt` that expires at `expiresAt`.
+    /// Overflow-checked: any pair of times gives a due time, never a trap.
     public func dueAt(issuedAt: Int64, expiresAt: Int64) -> Int64 {
-        let lifetime = max(0, expiresAt - issuedAt)
-        return issuedAt + Int64((Double(lifetime) * lifetimeShare).rounded(.down))
+        let (difference, overflow) = expiresAt.subtractingReportingOverflow(issuedAt)
+        let lifetime = overflow ? (expiresAt > issuedAt ? Int64.max : 0) : max(0, difference)
+        let share = (Double(lifetime) * lifetimeShare).rounded(.down)
+        let part = share < 9.2e18 ? Int64(share) : Int64.max
+        let (due, late) = issuedAt.addingReportingOverflow(part)
+        return late ? Int64.max : due
     }
 }

@@ -2,25 +2,50 @@
 /// and what it is for. `Setting.all` is the single list the loader, the README table and the
 /// tests read, so a setting cannot exist in one place and be missing in another.
 public struct Setting: Sendable, Hashable {
+    /// Whether a value is a secret: then a settings file may hold it only when its mode is 0600.
+    public enum Secrecy: Sendable, Hashable {
+        case none
+        /// Always a secret (a password, a key).
+        case always
+        /// A secret when the URL carries a password (`scheme://user:password@host`).
+        case urlPassword
+    }
+
     public let environmentName: String
     public let yamlKey: String
     /// nil: required by the commands that use it.
     public let defaultValue: String?
     public let summary: String
+    public let secrecy: Secrecy
 
-    public init(_ environmentName: String, yaml yamlKey: String, default defaultValue: String?, _ summary: String) {
+    public init(_ environmentName: String, yaml yamlKey: String, default defaultValue: String?, secret secrecy: Secrecy = .none, _ summary: String) {
         self.environmentName = environmentName
         self.yamlKey = yamlKey
         self.defaultValue = defaultValue
+        self.secrecy = secrecy
         self.summary = summary
+    }
+
+    /// Whether `value` of this setting is a secret.
+    public func isSecret(_ value: String) -> Bool {
+        switch secrecy {
+        case .none: return false
+        case .always: return true
+        case .urlPassword:
+            // `scheme://user:password@host…`: a ':' in the part before the last '@' of the authority.
+            guard let colon = value.firstIndex(of: ":"), value[colon...].hasPrefix("://") else { return false }
+            let authority = value[value.index(colon, offsetBy: 3)...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard let at = authority.lastIndex(of: "@") else { return false }
+            return authority[..<at].contains(":")
+        }
     }
 }
 
 extension Setting {
     public static let redisURL = Setting(
-        "LOOKOUT_REDIS_URL", yaml: "redis.url", default: nil, "Redis, `redis://[user:password@]host:port/db`")
+        "LOOKOUT_REDIS_URL", yaml: "redis.url", default: nil, secret: .urlPassword, "Redis, `redis://[user:password@]host:port/db`")
     public static let databaseURL = Setting(
-        "LOOKOUT_DATABASE_URL", yaml: "database.url", default: nil, "PostgreSQL, `postgres://user:password@host:port/db`")
+        "LOOKOUT_DATABASE_URL", yaml: "database.url", default: nil, secret: .urlPassword, "PostgreSQL, `postgres://user:password@host:port/db`")
     public static let keyPrefix = Setting(
         "LOOKOUT_KEY_PREFIX", yaml: "redis.keyPrefix", default: "lookout:", "Prefix of every Redis key and channel")
     public static let redisCommandTimeout = Setting(

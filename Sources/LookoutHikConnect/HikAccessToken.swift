@@ -29,9 +29,10 @@ struct HikAccessToken: Sendable, Hashable, Codable, CustomStringConvertible {
         guard let expireTime = data["expireTime"]?.int64 else {
             throw HikConnectError(.invalidResponse, "token/get: data.expireTime missing")
         }
-        // Seconds per the reference; a millisecond value is recognised by its size.
-        let expiresAt = expireTime > 100_000_000_000 ? expireTime : expireTime * 1000
-        let lifetime = max(0, expiresAt - now)
+        // Seconds per the reference; a millisecond value is recognised by its size. Range-checked:
+        // a huge or negative value from the cloud neither traps nor wraps.
+        let expiresAt = try HikExpiry.unixMillis(expireTime, now: now, field: "token/get: data.expireTime")
+        let lifetime = expiresAt - now
         let marginMillis = margin.microseconds / 1000
         self.init(
             accessToken: accessToken, areaDomain: areaDomain.trimmingTrailingSlash, expiresAt: expiresAt,

@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// A live RTMP address from `live/address/get`.
 ///
 /// `url` carries a signature that lets anyone pull the stream: it is a secret. `description`
@@ -22,16 +24,17 @@ public struct HikLiveAddress: Sendable, Hashable, Codable, CustomStringConvertib
 
 extension HikLiveAddress {
     /// Reads `data`; `expireTime` is Unix ms (a number or a numeric string). A value small
-    /// enough to be seconds is scaled; without one, the URL's `expire=<seconds>` is used.
-    init(data: HikJSON) throws(HikConnectError) {
+    /// enough to be seconds is scaled; without one, the URL's `expire=<seconds>` is used. Either
+    /// is range-checked (``HikExpiry``): a time not in the future is an `.invalidResponse`.
+    init(data: HikJSON, now: Int64 = unixMillis()) throws(HikConnectError) {
         guard let url = data["url"]?.string, !url.isEmpty else {
             throw HikConnectError(.invalidResponse, "live/address/get: data.url missing")
         }
         let expiresAt: Int64
         if let value = data["expireTime"]?.int64 {
-            expiresAt = value < 100_000_000_000 ? value * 1000 : value
+            expiresAt = try HikExpiry.unixMillis(value, now: now, field: "live/address/get: data.expireTime")
         } else if let seconds = Self.queryValue("expire", in: url).flatMap({ Int64($0) }) {
-            expiresAt = seconds * 1000
+            expiresAt = try HikExpiry.unixMillis(seconds, now: now, field: "live/address/get: the URL's expire")
         } else {
             throw HikConnectError(.invalidResponse, "live/address/get: data.expireTime missing")
         }

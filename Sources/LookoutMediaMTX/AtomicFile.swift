@@ -5,20 +5,27 @@ import Foundation
 /// new one, never a half-written one; the rename arrives as a Create event, which MediaMTX's
 /// watcher reloads on. Mount the folder, not the single file, into a container: a single-file
 /// bind mount does not follow a rename.
+///
+/// The temporary file is created with its final permissions (`O_CREAT | O_EXCL` with the
+/// mode, then group and exact mode set on the still-empty descriptor, so the umask cannot widen
+/// or narrow it): no byte of the contents ever sits in a file more open than `permissions`.
 public enum AtomicFile {
-    /// Writes `contents` to `path` atomically, keeping the old file's permissions (0644 for a new file).
-    public static func write(_ contents: String, to path: String) throws(MediaMTXConfigError) {
+    /// Writes `contents` to `path` atomically with `permissions` (whatever the old file had).
+    public static func write(_ contents: String, to path: String, permissions: FilePermissions = .ownerOnly) throws(MediaMTXConfigError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString.prefix(8)
-        var status = stat()
-        let mode: mode_t = stat(path, &status) == 0 ? status.st_mode & 0o7777 : 0o644
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions.mode))
         guard descriptor >= 0 else { throw failure("create", temporary) }
         var written = false
         defer { if !written { unlink(temporary) } }
         do {
             defer { close(descriptor) }
+            // Before the first byte: the group, then the exact mode (the umask applied to open's).
+            if let group = permissions.groupID {
+                guard fchown(descriptor, uid_t.max, gid_t(group)) == 0 else { throw failure("give group \(group) to", temporary) }
+            }
+            guard fchmod(descriptor, mode_t(permissions.mode)) == 0 else { throw failure("chmod", temporary) }
             let bytes = Array(contents.utf8)
             var offset = 0
             while offset < bytes.count {
@@ -29,7 +36,6 @@ public enum AtomicFile {
                 }
                 offset += result
             }
-            guard fchmod(descriptor, mode) == 0 else { throw failure("chmod", temporary) }
             guard fsync(descriptor) == 0 else { throw failure("fsync", temporary) }
         }
         guard rename(temporary, path) == 0 else { throw failure("rename over", path) }
@@ -39,6 +45,13 @@ public enum AtomicFile {
             _ = fsync(folderDescriptor)
             close(folderDescriptor)
         }
+    }
+
+    /// The permission bits of the file at `path`; nil when it does not exist.
+    public static func mode(of path: String) -> UInt32? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return UInt32(status.st_mode & 0o7777)
     }
 
     private static func failure(_ action: String, _ path: String) -> MediaMTXConfigError {

@@ -8,6 +8,8 @@
 public actor CoalescingFileWriter {
     public let path: String
     public let minInterval: Duration
+    /// The mode (and group) every write gives the file.
+    public let permissions: FilePermissions
     private var latest: String?
     private var latestGeneration = 0
     private var writtenGeneration = 0
@@ -17,9 +19,16 @@ public actor CoalescingFileWriter {
     /// How many times the file was actually replaced; tests read it.
     public private(set) var writeCount = 0
 
-    public init(path: String, minInterval: Duration = .seconds(1)) {
+    public init(path: String, minInterval: Duration = .seconds(1), permissions: FilePermissions = .ownerOnly) {
         self.path = path
         self.minInterval = minInterval
+        self.permissions = permissions
+    }
+
+    /// Forgets what was written last, so the next write replaces the file even with identical
+    /// contents (to replace a file whose permissions were found too open).
+    public func forgetLastWrite() {
+        lastWritten = nil
     }
 
     /// Hands in new contents and waits until they (or newer ones) are written.
@@ -54,7 +63,7 @@ public actor CoalescingFileWriter {
         let generation = latestGeneration
         guard let contents = latest else { return }
         if contents != lastWritten {
-            try AtomicFile.write(contents, to: path)
+            try AtomicFile.write(contents, to: path, permissions: permissions)
             lastWritten = contents
             lastWriteAt = .now
             writeCount += 1

@@ -19,10 +19,14 @@ import Foundation
 /// camera's name is taken over (PostgreSQL says a camera owns that name); others stay.
 public struct MediaMTXManagedNames: Sendable {
     public let path: String
+    /// The sidecar holds path names only (no secret), but gets the config file's permissions,
+    /// so the pair moves and is readable together.
+    public let permissions: FilePermissions
 
     /// The sidecar of the config file at `configPath`.
-    public init(configPath: String) {
+    public init(configPath: String, permissions: FilePermissions = .ownerOnly) {
         self.path = configPath + ".managed"
+        self.permissions = permissions
     }
 
     /// The recorded names; empty when there is no sidecar yet.
@@ -40,6 +44,6 @@ public struct MediaMTXManagedNames: Sendable {
     /// Replaces the record atomically.
     public func save(_ names: Set<String>) throws(MediaMTXConfigError) {
         let body = names.sorted().joined(separator: "\n")
-        try AtomicFile.write("# MediaMTX paths managed by Lookout (see mediamtx.yml). Do not edit.\n" + body + "\n", to: path)
+        try AtomicFile.write("# MediaMTX paths managed by Lookout (see mediamtx.yml). Do not edit.\n" + body + "\n", to: path, permissions: permissions)
     }
 }

@@ -40,8 +40,10 @@ extension MediaMTXSync {
 
         let plan = await plan(desired, fileSources: config.pathSources, live: live)
         if let next = plan.nextCheck { outcome.nextCheck = next }
+        let tooOpen = await checkFileModes()
         do {
-            try await write(config, targets: plan.targets, managed: managed)
+            try await write(config, targets: plan.targets, managed: managed, replacing: tooOpen)
+            if tooOpen { await state.foundLooseMode(nil) }
         } catch {
             logger.error("MediaMTX sync did not write mediamtx.yml", metadata: ["lookout.mediamtx.error": "\(error)"])
             outcome.problem = error.message
@@ -102,17 +104,39 @@ extension MediaMTXSync {
         return plan
     }
 
-    /// Renders and writes the file (and the sidecar around it) when anything changed.
-    func write(_ config: MediaMTXConfig, targets: [String: String], managed: Set<String>) async throws(MediaMTXConfigError) {
+    /// Renders and writes the file (and the sidecar around it) when anything changed, or when
+    /// `replacing` (a file too open is replaced by one with the configured permissions).
+    func write(_ config: MediaMTXConfig, targets: [String: String], managed: Set<String>, replacing: Bool = false) async throws(MediaMTXConfigError) {
         let rendered = try config.rendering(sources: targets, formerlyManaged: managed)
         let names = Set(targets.keys)
         let removed = managed.subtracting(names)
-        guard rendered.yaml != config.yaml || names != managed else { return }
+        guard rendered.yaml != config.yaml || names != managed || replacing else { return }
+        if replacing { await writer.forgetLastWrite() }
         if !removed.isEmpty { await state.owe(deletes: removed) }
         try managedNames.save(managed.union(names))
         try await writer.write(rendered.yaml)
         try managedNames.save(names)
         logger.info("mediamtx.yml written", metadata: ["lookout.mediamtx.paths": "\(names.count)", "lookout.mediamtx.removed": "\(removed.sorted())"])
+    }
+
+    /// Whether `mediamtx.yml` or its sidecar lets in more users than the configured permissions
+    /// (a 0644 file from before, or a hand-made copy): it holds signed stream URLs, so this is
+    /// logged as a warning, counted in ``MediaMTXSync/Status``, and the round replaces both.
+    func checkFileModes() async -> Bool {
+        var tooOpen = false
+        for path in [options.configPath, managedNames.path] {
+            guard let mode = AtomicFile.mode(of: path), options.filePermissions.isLooser(mode) else { continue }
+            let octal = "0" + String(mode, radix: 8)
+            logger.warning(
+                "MediaMTX config file readable by more users than allowed; replacing it",
+                metadata: [
+                    "lookout.mediamtx.file": "\(path)", "lookout.mediamtx.mode": "\(octal)",
+                    "lookout.mediamtx.allowed_mode": "\(options.filePermissions)",
+                ])
+            await state.foundLooseMode(octal)
+            tooOpen = true
+        }
+        return tooOpen
     }
 
     /// Patches changed paths and deletes removed ones; returns a problem for the round, if any.

@@ -42,6 +42,11 @@ public final class MediaMTXSync: Service, Sendable {
         public var cleanRounds = 0
         /// The last round's problem, nil when it was clean. Never contains a URL.
         public var lastProblem: String?
+        /// Times `mediamtx.yml` (or its sidecar) was found readable by more users than
+        /// ``MediaMTXSyncOptions/filePermissions`` allow (then replaced with those).
+        public var looseFileModesFound = 0
+        /// The mode of the last file found too open, in octal (`0644`); nil once replaced.
+        public var looseFileMode: String?
     }
 
     public let options: MediaMTXSyncOptions
@@ -65,8 +70,8 @@ public final class MediaMTXSync: Service, Sendable {
         self.redis = redis
         self.keys = keys
         self.lease = MediaMTXLease(redis: redis, key: keys.mediamtxLease, ttl: options.leaseTTL)
-        self.writer = CoalescingFileWriter(path: options.configPath, minInterval: options.minWriteInterval)
-        self.managedNames = MediaMTXManagedNames(configPath: options.configPath)
+        self.writer = CoalescingFileWriter(path: options.configPath, minInterval: options.minWriteInterval, permissions: options.filePermissions)
+        self.managedNames = MediaMTXManagedNames(configPath: options.configPath, permissions: options.filePermissions)
         self.logger = logger
     }
 
@@ -184,6 +189,11 @@ actor SyncState {
     var pendingDeletes: Set<String> = []
 
     func setActive(_ active: Bool) { status.isActive = active }
+
+    func foundLooseMode(_ mode: String?) {
+        if mode != nil { status.looseFileModesFound += 1 }
+        status.looseFileMode = mode
+    }
 
     func finishedRound(problem: String?) {
         status.rounds += 1

@@ -4,6 +4,9 @@ public import LookoutRedis
 public struct MediaMTXSyncOptions: Sendable {
     /// The `mediamtx.yml` MediaMTX loads (the sidecar `<configPath>.managed` sits next to it).
     public var configPath: String
+    /// Permissions of `mediamtx.yml`, its temporary file and the sidecar: 0600, or 0640 with a
+    /// group (`LOOKOUT_MEDIAMTX_CONFIG_GROUP`). A file found more open is reported and replaced.
+    public var filePermissions: FilePermissions = .ownerOnly
     /// Lease time to live: a crashed active sync is replaced after at most this long.
     public var leaseTTL: Duration = .seconds(15)
     /// How often the holder renews the lease, and a standby tries to take it.

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 
 /// The checks MediaMTX v1.20 applies to path names and source URLs (`conf/path.go`:
 /// `IsValidPathName`, `validate`, `validateURL`), applied before Lookout writes or sends anything.
@@ -27,10 +28,14 @@ public enum MediaMTXValidation {
         isValidPathName(name) || (name.hasPrefix("~") && name.count > 1) || name == "all" || name == "all_others"
     }
 
-    /// Throws unless `name` is a valid path name.
+    /// Throws unless `name` is a valid path name Lookout may manage: not one of MediaMTX's
+    /// reserved names (``MediaMTXReservedPathNames``, `all` and `all_others`).
     public static func checkPathName(_ name: String) throws(MediaMTXConfigError) {
         guard isValidPathName(name) else {
             throw MediaMTXConfigError(.invalidPathName, "'\(name)' can contain only alphanumeric characters, underscore, dot, minus, slash")
+        }
+        guard !MediaMTXReservedPathNames.contains(name) else {
+            throw MediaMTXConfigError(.invalidPathName, "'\(name)' is reserved by MediaMTX (it applies to every path)")
         }
     }
 

@@ -75,7 +75,7 @@ extension StoreError {
     }
 
     static let checkConstraintFields = [
-        "cameras_mediamtx_path_check": "mediamtxPath", "cameras_hik_channel_no_check": "hikChannelNo",
+        "cameras_mediamtx_path_check": "mediamtxPath", "cameras_mediamtx_path_reserved": "mediamtxPath", "cameras_hik_channel_no_check": "hikChannelNo",
         "nvrs_hostname_check": "hostname",
     ]
     static let apiFieldNames = ["mediamtx_path": "mediamtxPath", "hik_resource_id": "hikResourceId"]

@@ -1,14 +1,20 @@
 import Logging
+public import LookoutCore
 public import PostgresNIO
 
 /// The renewal worker's reads and writes: targets, the renewal history, new URLs (kept next
 /// to the old one until MediaMTX has swapped), failures and device-offline states.
+///
+/// New URLs are stored sealed (``StreamURLCipher``); without a cipher (the gateway, which only
+/// schedules and reads states) ``succeeded(renewalID:cameraID:url:expiresAt:nextDueAt:)`` refuses.
 public struct PostgresRenewalStore: Sendable {
     public let client: PostgresClient
+    let cipher: StreamURLCipher?
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger = Logger(label: "lookout.store.renewals")) {
+    public init(client: PostgresClient, cipher: StreamURLCipher? = nil, logger: Logger = Logger(label: "lookout.store.renewals")) {
         self.client = client
+        self.cipher = cipher
         self.logger = logger
     }
 
@@ -49,12 +55,19 @@ public struct PostgresRenewalStore: Sendable {
         }
     }
 
-    /// Stores the new URL: as the current one when the camera has none, else as pending (the
-    /// MediaMTX sync swaps it in and promotes it). Schedules the next renewal in the row.
+    /// Stores the new URL, sealed: as the current one when the camera has none, else as pending
+    /// (the MediaMTX sync swaps it in and promotes it). Schedules the next renewal in the row.
     public func succeeded(
-        renewalID: Int64, cameraID: Int64, url: String, expiresAt: Int64, nextDueAt: Int64
+        renewalID: Int64, cameraID: Int64, url plaintext: String, expiresAt: Int64, nextDueAt: Int64
     ) async throws(StoreError) {
         let logger = logger
+        guard let cipher else { throw StoreError(.invalidArgument, field: "stream_url", "no stream URL key (LOOKOUT_STREAM_URL_KEY): a URL is never stored in plaintext") }
+        let url: String
+        do {
+            url = try cipher.seal(plaintext, cameraID: cameraID)
+        } catch {
+            throw StoreError(.invalidArgument, field: "stream_url", error.message)
+        }
         try await client.storeTransaction("storing a renewed stream URL", logger: logger) { connection in
             try await connection.query(
                 """

@@ -9,26 +9,45 @@ public import PostgresNIO
 /// its `pending_stream_url` becomes the path's pending source, to be swapped in by
 /// `stream_expires_at - swapMargin` at the latest. A disabled or deleted camera, or one whose
 /// path or URL was cleared, drops out of the list, so the sync removes its path.
+///
+/// URLs are stored sealed (``StreamURLCipher``) and opened here, in memory only. A URL that does
+/// not open (a key missing from the settings) fails the whole read, naming the camera: the sync
+/// then keeps the file and MediaMTX as they are rather than removing every camera it could not
+/// read. Plaintext URLs from before sealing are read as they are and counted
+/// (``plaintextURLs``) until `lookout secrets rotate` seals them.
 public struct PostgresStreamPaths: ManagedPathSource {
     public let client: PostgresClient
     /// How long before the current URL expires a waiting swap is forced, viewers or not.
     public let swapMargin: Duration
+    let cipher: StreamURLCipher
     let logger: Logger
 
-    public init(client: PostgresClient, swapMargin: Duration = .seconds(600), logger: Logger = Logger(label: "lookout.store.stream-paths")) {
+    public init(
+        client: PostgresClient, cipher: StreamURLCipher, swapMargin: Duration = .seconds(600),
+        logger: Logger = Logger(label: "lookout.store.stream-paths")
+    ) {
         self.client = client
+        self.cipher = cipher
         self.swapMargin = swapMargin
         self.logger = logger
+    }
+
+    func opened(_ stored: String, cameraID: Int64) throws(StoreError) -> String {
+        do {
+            return try cipher.open(stored, cameraID: cameraID)
+        } catch {
+            throw StoreError(.invalidArgument, field: "stream_url", error.message)
+        }
     }
 
     /// Every served camera's path, by path name.
     public func desiredPaths() async throws -> [ManagedPath] {
         let logger = self.logger
         let margin = swapMargin.inMilliseconds
-        return try await client.store("reading the MediaMTX paths") { client in
+        let (paths, plaintext) = try await client.store("reading the MediaMTX paths") { client in
             let rows = try await client.query(
                 """
-                SELECT mediamtx_path, stream_url, pending_stream_url,
+                SELECT id, mediamtx_path, stream_url, pending_stream_url,
                        (extract(epoch FROM stream_expires_at) * 1000)::bigint
                 FROM cameras
                 WHERE enabled AND mediamtx_path IS NOT NULL AND stream_url IS NOT NULL
@@ -37,12 +56,22 @@ public struct PostgresStreamPaths: ManagedPathSource {
                 logger: logger
             )
             var paths: [ManagedPath] = []
-            for try await (name, source, pending, expiresAt) in rows.decode((String, String, String?, Int64?).self) {
+            var plaintext = 0
+            for try await (id, name, source, pending, expiresAt) in rows.decode((Int64, String, String, String?, Int64?).self) {
                 let deadline = pending == nil ? nil : expiresAt.map { $0 - margin }
-                paths.append(ManagedPath(name: name, source: source, pendingSource: pending, pendingDeadline: deadline))
+                plaintext += [source, pending].compactMap { $0 }.filter { !StreamURLCipher.isSealed($0) }.count
+                paths.append(
+                    ManagedPath(
+                        name: name, source: try opened(source, cameraID: id), pendingSource: try pending.map { try opened($0, cameraID: id) },
+                        pendingDeadline: deadline))
             }
-            return paths
+            return (paths, plaintext)
         }
+        if plaintext > 0 {
+            logger.warning(
+                "Stream URLs stored in plaintext; run `lookout secrets rotate` to seal them", metadata: ["lookout.store.plaintext_urls": "\(plaintext)"])
+        }
+        return paths
     }
 
     /// Moves the pending URL of path `name` to current, if it is still `source`.
@@ -50,26 +79,30 @@ public struct PostgresStreamPaths: ManagedPathSource {
         try await promote(name: name, source: source)
     }
 
-    /// Moves `pending_stream_url` / `_expires_at` into `stream_url` / `_expires_at` in one
-    /// UPDATE, only while the pending URL is still `source` (a newer renewal since the swap is
-    /// left for the next swap). Returns whether a row changed.
+    /// Moves `pending_stream_url` / `_expires_at` into `stream_url` / `_expires_at`, only while
+    /// the pending URL is still `source` (a newer renewal since the swap is left for the next
+    /// swap). Sealed values differ on every sealing, so the row is locked, its pending URL opened
+    /// and compared, and moved in the same transaction. Returns whether a row changed.
     @discardableResult
     public func promote(name: String, source: String) async throws(StoreError) -> Bool {
         let logger = self.logger
-        let promoted = try await client.store("promoting the pending stream of \(name)") { client in
-            let rows = try await client.query(
+        let promoted = try await client.storeTransaction("promoting the pending stream of \(name)", logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT id, pending_stream_url FROM cameras WHERE mediamtx_path = \(name) AND pending_stream_url IS NOT NULL FOR UPDATE",
+                logger: logger)
+            var found: (id: Int64, pending: String)?
+            for try await row in rows.decode((Int64, String).self) { found = row }
+            guard let found, try opened(found.pending, cameraID: found.id) == source else { return false }
+            try await connection.query(
                 """
                 UPDATE cameras
                 SET stream_url = pending_stream_url, stream_expires_at = pending_stream_expires_at,
                     pending_stream_url = NULL, pending_stream_expires_at = NULL
-                WHERE mediamtx_path = \(name) AND pending_stream_url = \(source)
-                RETURNING id
+                WHERE id = \(found.id)
                 """,
                 logger: logger
             )
-            var changed = false
-            for try await _ in rows.decode(Int64.self) { changed = true }
-            return changed
+            return true
         }
         if promoted {
             logger.info("Pending stream promoted", metadata: ["lookout.camera.path": "\(name)"])

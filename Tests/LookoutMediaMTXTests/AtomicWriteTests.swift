@@ -75,12 +75,12 @@ struct AtomicWriteTests {
         #expect(await writer.writeCount == 1)
     }
 
-    @Test func theWriteKeepsTheFilesPermissions() throws {
+    @Test func theWriteGivesTheFileItsConfiguredPermissionsWhateverItHadBefore() throws {
         let folder = try Fixture.configFolder("paths:\n")
         let path = folder + "/mediamtx.yml"
-        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         try AtomicFile.write("paths:\n", to: path)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(mode == 0o640)
+        #expect(mode == 0o600)
     }
 }

@@ -27,7 +27,9 @@ struct EndToEndPostgresTests {
 
         let client = PostgresClient(configuration: try PostgresClient.Configuration(url: database.url), backgroundLogger: Fixture.logger)
         let clientTask = Task { await client.run() }
-        let store = PostgresStreamPaths(client: client, swapMargin: .seconds(600), logger: Fixture.logger)
+        // Rows inserted in plaintext, as before sealing (schema v6): still read, until `lookout secrets rotate`.
+        let cipher = try StreamURLCipher(current: StreamURLCipher.Key(setting: TestStreamURLKey.setting))
+        let store = PostgresStreamPaths(client: client, cipher: cipher, swapMargin: .seconds(600), logger: Fixture.logger)
 
         let desired = try await store.desiredPaths()
         #expect(desired.map(\.name) == ["cam-2", "site/cam-1"])

@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import LookoutTestSupport
 import Testing
 import Yams
@@ -61,11 +62,15 @@ import Yams
         // The file matches the database: every enabled camera's path with its current URL.
         let text = try String(contentsOfFile: streams.configPath, encoding: .utf8)
         let paths = (try Yams.load(yaml: text) as? [String: Any])?["paths"] as? [String: Any] ?? [:]
-        let database = try await system.database.query("SELECT mediamtx_path || ' ' || stream_url FROM cameras ORDER BY id")
+        // The database holds them sealed (a dump hands out no camera): opened with the test key.
+        let cipher = try StreamURLCipher(current: StreamURLCipher.Key(setting: TestStreamURLKey.setting))
+        let database = try await system.database.query("SELECT id || ' ' || mediamtx_path || ' ' || stream_url FROM cameras ORDER BY id")
+        #expect(!database.contains("rtmp://"), "a stream URL is stored in plaintext")
         for line in database.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            let source = (paths[parts[0]] as? [String: Any])?["source"] as? String
-            #expect(source == parts[1] || source.flatMap(expiry) ?? 0 > nowSeconds(), "\(parts[0]) in the file differs from the database")
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            let stored = try cipher.open(parts[2], cameraID: Int64(parts[0]) ?? 0)
+            let source = (paths[parts[1]] as? [String: Any])?["source"] as? String
+            #expect(source == stored || source.flatMap(expiry) ?? 0 > nowSeconds(), "\(parts[1]) in the file differs from the database")
         }
         // No stream URL reached a log line.
         #expect(!system.logs.contains("rtmp://"))

@@ -37,6 +37,7 @@ public final class LookoutSystem: @unchecked Sendable {
             "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": prefix,
             "LOOKOUT_HEARTBEAT_INTERVAL": String(heartbeatSeconds), "LOOKOUT_FLAP_GRACE": "2", "LOG_LEVEL": "info",
             "LOOKOUT_PLAYBACK_KEYS": "t1:" + Self.playbackSecret,
+            "LOOKOUT_STREAM_URL_KEY": TestStreamURLKey.setting,
         ]
         environment.merge(extraEnvironment) { $1 }
         return environment

@@ -1,3 +1,4 @@
+import LookoutCore
 import LookoutStore
 
 /// Camera bodies of `POST /api/camera` and `PUT /api/camera/:id`. Stream URLs are not accepted:
@@ -35,7 +36,8 @@ enum CameraInput {
     }
 
     /// A MediaMTX path name: segments of `0-9 A-Z a-z _ . -` joined by single `/`, none of
-    /// them `.` or `..` (the `cameras_mediamtx_path_check` constraint).
+    /// them `.` or `..` (the `cameras_mediamtx_path_check` constraint), and not a name MediaMTX
+    /// reserves (`all`, `all_others`; `cameras_mediamtx_path_reserved`).
     static func checkedPath(_ path: String) throws(APIError) -> String {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         let valid = segments.allSatisfy { segment in
@@ -50,6 +52,10 @@ enum CameraInput {
         guard valid else {
             throw APIError.invalidField(
                 "mediamtxPath", "mediamtxPath must be segments of 0-9 A-Z a-z _ . - joined by single /, without . or .. segments")
+        }
+        guard !MediaMTXReservedPathNames.contains(path) else {
+            throw APIError.invalidField(
+                "mediamtxPath", "mediamtxPath must not be \(MediaMTXReservedPathNames.all.sorted().joined(separator: " or ")): MediaMTX applies those to every path")
         }
         return path
     }

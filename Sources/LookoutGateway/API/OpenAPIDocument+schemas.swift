@@ -35,7 +35,11 @@ extension OpenAPIDocument {
     static var cameraSchemas: [String: JSONValue] {
         let input: [String: JSONValue] = [
             "nvrId": nullableInteger, "name": ["type": "string", "minLength": 1, "maxLength": 200], "enabled": boolean,
-            "mediamtxPath": ["type": ["string", "null"], "pattern": "^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$"], "hikResourceId": nullableString,
+            "mediamtxPath": [
+                "type": ["string", "null"], "pattern": "^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$",
+                "not": ["enum": ["all", "all_others"]], "description": "MediaMTX's reserved all and all_others are refused",
+            ],
+            "hikResourceId": nullableString,
             "hikDeviceSerial": nullableString, "hikChannelNo": ["type": ["integer", "null"], "minimum": 1],
         ]
         let camera: [String: JSONValue] = [

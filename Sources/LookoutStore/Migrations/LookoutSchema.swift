@@ -7,6 +7,7 @@ public enum LookoutSchema {
         .v003Streams,
         .v004RenewalDueAt,
         .v005DropUnusedIndexes,
+        .v006SealedStreamURLs,
         .v007KeysAndLegacyAuth,
     ]
 
