@@ -101,11 +101,18 @@ base=http://127.0.0.1:$gateway_port
 for _ in $(seq 100); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$base/readyz" >/dev/null || { echo "error: the gateway did not become ready" >&2; cat "$tmp/gateway.log" >&2; exit 1; }
 
-# Ids that exist: NVRs 1-3 with cameras 1-12 (published, so /live answers 200).
+# Ids that exist: NVRs 1-3 with cameras 1-12.
 for n in 1 2 3; do
     curl -fsS -X POST -H "Authorization: Bearer $admin_key" -H 'content-type: application/json' \
         -d "{\"hostname\":\"fuzz-nvr-$n\",\"name\":\"NVR $n\",\"cameras\":4}" "$base/api/nvr" >/dev/null
 done
+
+# Snapshots for cameras 1-6, and dead renewals for cameras 2 and 3, so those routes answer 200 too.
+psql -q "$database_url" >/dev/null <<'SQL'
+UPDATE cameras SET snapshot_url = 'http://snapshots.test/' || id || '.jpg', snapshot_at = now() WHERE id <= 6;
+UPDATE cameras SET renewal_state = 'failed', renewal_attempts = 5, renewal_last_error = 'seeded failure' WHERE id IN (2, 3);
+INSERT INTO renewals (camera_id, attempt, finished_at, outcome, error) VALUES (2, 5, now(), 'failed', 'seeded'), (3, 5, now(), 'failed', 'seeded');
+SQL
 
 if [ -n "$pip_pid" ]; then
     wait "$pip_pid" || { echo "error: pip install schemathesis==$SCHEMATHESIS_VERSION failed" >&2; cat "$tmp/pip.log" >&2; exit 1; }
