@@ -22,12 +22,6 @@ examples=${LOOKOUT_FUZZ_EXAMPLES:-20}
 seed=${LOOKOUT_FUZZ_SEED:-$((RANDOM * 32768 + RANDOM))}
 started=$(date +%s)
 
-# python3 -m venv needs ensurepip, a separate Debian package.
-if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-    [ "$(id -u)" -eq 0 ] || { echo "error: python3-venv missing and not root; install it with apt-get" >&2; exit 1; }
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-fi
-
 bin=${LOOKOUT_BIN:-$(swift build --show-bin-path)/lookout}
 [ -x "$bin" ] || { echo "error: $bin missing; run swift build first" >&2; exit 1; }
 
@@ -71,9 +65,16 @@ database_url=${server_url%/*}/$database
 # The venv, in the background while the servers are prepared (pip takes most of the time).
 venv=${LOOKOUT_FUZZ_VENV:-$tmp/venv}
 if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-    (python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION") \
-        >"$tmp/pip.log" 2>&1 &
+    # On Debian, python3 -m venv needs python3-venv (ensurepip), a package of its own.
+    if ! python3 -m venv "$venv" >"$tmp/venv.log" 2>&1; then
+        [ "$(id -u)" -eq 0 ] || { echo "error: python3 -m venv failed and not root; install python3-venv with apt-get" >&2; cat "$tmp/venv.log" >&2; exit 1; }
+        echo "Installing python3-venv ..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+        python3 -m venv --clear "$venv"
+    fi
+    "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >"$tmp/pip.log" 2>&1 &
     pip_pid=$!
+    pids+=("$pip_pid")
 else
     pip_pid=
 fi
