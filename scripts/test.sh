@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: throwaway Redis and PostgreSQL on free loopback ports in a temp folder, then
-# `swift test` against them. The servers are stopped however the tests end.
+# `swift test` against them, then schemathesis against a gateway (scripts/api-fuzz.sh). The
+# servers are stopped however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/servers.sh
@@ -32,3 +33,9 @@ export LOOKOUT_BIN=$(swift build --show-bin-path)/lookout
 # One test at a time: many suites start gateways, workers and simulators as processes, and on
 # 2 cores running them all at once turns latency checks into a measure of the overload.
 swift test ${SWIFT_BUILD_FLAGS:-} --no-parallel ${SWIFT_TEST_FLAGS:-} "$@"
+
+# The whole suite (no --filter): then the API contract fuzzing against a gateway process, on the
+# same Redis and PostgreSQL (scripts/api-fuzz.sh; LOOKOUT_API_FUZZ=0 skips it).
+if [ $# -eq 0 ] && [ "${LOOKOUT_API_FUZZ:-1}" != 0 ]; then
+    scripts/api-fuzz.sh
+fi

@@ -63,7 +63,8 @@ extension StoreError {
     static func wrappingCameraWrite(_ error: any Error, while action: String) -> StoreError {
         if let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] {
             let constraint = info[.constraintName] ?? ""
-            if state == "23503" { return StoreError(.invalidArgument, field: "nvrId", "no NVR has this id", underlying: error) }
+            // An id that names no row is a 404, as for an unknown camera id in a renewal request.
+            if state == "23503" { return StoreError(.notFound, field: "nvrId", "no NVR has this nvrId", underlying: error) }
             if state == "23514" {
                 let field = checkConstraintFields[constraint] ?? constraint
                 return StoreError(.invalidArgument, field: field, "\(field) is not valid", underlying: error)

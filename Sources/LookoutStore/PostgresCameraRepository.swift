@@ -49,7 +49,7 @@ public struct PostgresCameraRepository: Sendable {
     /// Creates a camera and returns it.
     ///
     /// - Throws: ``StoreError`` `.duplicate` (field `mediamtxPath` or `hikResourceId`),
-    ///   `.invalidArgument` (field `nvrId` when no NVR has that id, or the field a check refused).
+    ///   `.notFound` (field `nvrId`) when no NVR has that id, `.invalidArgument` (the field a check refused).
     public func create(_ draft: CameraDraft) async throws(StoreError) -> CameraRecord {
         let logger = self.logger
         let channel = draft.hikChannelNo.map(Int32.init(clamping:))

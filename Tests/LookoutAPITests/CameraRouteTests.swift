@@ -70,7 +70,7 @@ import Testing
             let cases: [(String, String)] = [
                 (#"{}"#, "name"), (#"{"name":""}"#, "name"), (#"{"name":42}"#, "name"), (#"{"name":"x","enabled":"yes"}"#, "enabled"),
                 (#"{"name":"x","mediamtxPath":"a//b"}"#, "mediamtxPath"), (#"{"name":"x","mediamtxPath":"../etc"}"#, "mediamtxPath"),
-                (#"{"name":"x","hikChannelNo":0}"#, "hikChannelNo"), (#"{"name":"x","nvrId":999999}"#, "nvrId"),
+                (#"{"name":"x","hikChannelNo":0}"#, "hikChannelNo"),
                 (#"{"name":"x","nvrId":"7"}"#, "nvrId"), (#"{"name":"\#(String(repeating: "n", count: 201))"}"#, "name"),
             ]
             for (body, field) in cases {
@@ -82,6 +82,10 @@ import Testing
             let id = try #require(try await api.admin(.post, "/api/camera", json: #"{"name":"c"}"#).json.object("camera").int("id"))
             let empty = try await api.admin(.put, "/api/camera/\(id)", json: "{}")
             #expect(empty.status == .unprocessableContent)
+            // A well-formed nvrId that names no NVR is a 404, like an unknown id in the path.
+            let unknownNVR = try await api.admin(.post, "/api/camera", json: #"{"name":"x","nvrId":999999}"#)
+            #expect(unknownNVR.status == .notFound && unknownNVR.errorCode == "not_found", "\(unknownNVR.text)")
+            #expect(try await api.admin(.put, "/api/camera/\(id)", json: #"{"nvrId":999999}"#).status == .notFound)
         }
     }
 

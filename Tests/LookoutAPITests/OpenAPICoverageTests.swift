@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import HummingbirdTesting
+import LookoutCore
 @testable import LookoutGateway
 import LookoutTestSupport
 import Testing
@@ -40,6 +41,20 @@ import Testing
                     #expect((responses["401"] != nil) == (rule.access != .open), "\(rule.method) \(rule.path): 401")
                 }
                 #expect((responses["403"] != nil) == (rule.access == .admin), "\(rule.method) \(rule.path): 403")
+            }
+        }
+    }
+
+    /// The document's bounds of an API key's `expiresAt` move with the clock; both ends are accepted.
+    @Test func theDocumentedExpiryBoundsAreAccepted() async throws {
+        try await withAPI { api async throws in
+            let schemas = try await api.call(.get, "/openapi.json").json.object("components").object("schemas")
+            let expiresAt = schemas.object("APIKeyInput").object("properties").object("expiresAt")
+            let bounds = try [#require(expiresAt.int("minimum")), #require(expiresAt.int("maximum"))]
+            #expect(bounds[0] > unixMillis() && bounds[0] < bounds[1])
+            for bound in bounds {
+                let created = try await api.admin(.post, "/api/apikey", json: #"{"name":"bound","role":"viewer","expiresAt":\#(bound)}"#)
+                #expect(created.status == .created, "\(bound): \(created.text)")
             }
         }
     }

@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// `/api/apikey…`: managing API keys (admin only).
 extension OpenAPIDocument {
     static var keyPaths: [String: [String: JSONValue]] {
@@ -17,20 +19,24 @@ extension OpenAPIDocument {
         ]
     }
 
+    /// The server takes an `expiresAt` in the future and at most ten (366-day) years ahead, as of
+    /// the request. The document states the bounds as of when it was served, an hour narrower at
+    /// the start, so a value it allows stays allowed for an hour after it was fetched.
     static var keySchemas: [String: JSONValue] {
+        let now = unixMillis()
+        let expiresAt: JSONValue = [
+            "type": "integer", "minimum": .integer(now + 3_600_000), "maximum": .integer(now + 10 * 365 * 86_400_000),
+            "description": "Unix milliseconds, later than now and at most ten years ahead (the bounds here are as of when this document was served, the lower one an hour later); left out: never",
+        ]
         let role: JSONValue = ["type": "string", "enum": ["viewer", "admin"]]
-        let key = object(
-            [
-                "id": integer, "name": string, "role": role, "createdAt": integer, "expiresAt": nullableInteger, "lastUsedAt": nullableInteger,
-                "revokedAt": nullableInteger,
-            ], required: ["id", "name", "role", "createdAt"])
+        let key = record(
+            ["id": integer, "name": string, "role": role, "createdAt": integer], optional: ["expiresAt": integer, "lastUsedAt": integer, "revokedAt": integer])
         return [
             "APIKey": key,
             "APIKeyList": object(["apiKeys": array(ref("APIKey"))], required: ["apiKeys"]),
             "APIKeyInput": object(
                 [
-                    "name": ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"], "role": role,
-                    "expiresAt": ["type": "integer", "description": "Unix milliseconds, in the future, at most ten years ahead (left out: never)"],
+                    "name": text(maxLength: 200), "role": role, "expiresAt": expiresAt,
                 ], required: ["name", "role"]),
             "APIKeyCreated": object(["apiKey": ref("APIKey"), "key": ["type": "string", "description": "shown once"]], required: ["apiKey", "key"]),
             "APIKeyRevoked": object(["apiKey": ref("APIKey")], required: ["apiKey"]),

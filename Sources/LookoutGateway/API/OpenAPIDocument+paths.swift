@@ -22,7 +22,7 @@ extension OpenAPIDocument {
                     response: success("CameraList"), errors: [422]),
                 "post": operation(
                     "Create a camera", tag: "cameras", access: .admin, body: ref("CameraInput"), status: 201, response: success("OneCamera"),
-                    description: "Created", errors: [409, 422]),
+                    description: "Created", errors: [404, 409, 422]),
             ],
             "/api/camera/{id}": [
                 "get": operation("Read a camera", tag: "cameras", access: .viewer, parameters: [id], response: success("OneCamera"), errors: [404]),

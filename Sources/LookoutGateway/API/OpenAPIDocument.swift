@@ -3,7 +3,8 @@ import Foundation
 /// The OpenAPI 3.1 document served at `/openapi.json`: every route the gateway registers, its
 /// bodies and its errors. A test compares its paths with the router's routes, both ways.
 enum OpenAPIDocument {
-    static let json: [UInt8] = (try? JSONResponse.encoder.encode(document)).map(Array.init) ?? Array("{}".utf8)
+    /// Built for each request: the bounds of an API key's `expiresAt` move with the clock.
+    static var json: [UInt8] { (try? JSONResponse.encoder.encode(document)).map(Array.init) ?? Array("{}".utf8) }
 
     static var document: JSONValue {
         [
@@ -68,6 +69,8 @@ enum OpenAPIDocument {
             statuses.formUnion([401, 403, 429, 503])
         }
         if body != nil { statuses.formUnion([400, 413]) }
+        // A path parameter of `.`, `..` or with an encoded `/` makes an ambiguous path: 400 invalid_path.
+        if parameters.contains(where: { $0 == parameter("id") || $0 == parameter("cameraId") }) { statuses.insert(400) }
         var responses: [String: JSONValue] = [String(status): ["description": .string(description), "content": response]]
         for code in statuses.sorted() { responses[String(code)] = ["$ref": .string("#/components/responses/E\(code)")] }
         fields["responses"] = .object(responses)
@@ -77,7 +80,7 @@ enum OpenAPIDocument {
     /// Error responses by status, each with the error shape and the codes it carries.
     static var errorResponses: JSONValue {
         let descriptions = [
-            400: "Malformed JSON, or a body that is not a JSON object", 401: "No API key, or a wrong, revoked or expired one",
+            400: "Malformed JSON, or a body that is not a JSON object (malformed_json); a path with an empty or dot segment or an encoded /, \\ or . (invalid_path)", 401: "No API key, or a wrong, revoked or expired one",
             403: "A viewer key on an admin route", 404: "No such id (or route)",
             409: "A unique value is taken (hostname, mediamtxPath, hikResourceId)", 413: "The body is larger than LOOKOUT_API_MAX_BODY",
             422: "A field is missing, of the wrong type or out of range; `field` names it",
@@ -95,12 +98,12 @@ enum OpenAPIDocument {
 
     static var parameters: JSONValue {
         [
-            "id": ["name": "id", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
-            "cameraId": ["name": "cameraId", "in": "path", "required": true, "schema": ["type": "integer", "minimum": 1]],
-            "page": ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]],
+            "id": ["name": "id", "in": "path", "required": true, "schema": id],
+            "cameraId": ["name": "cameraId", "in": "path", "required": true, "schema": id],
+            "page": ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1]],
             "limit": ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]],
             "status": ["name": "status", "in": "query", "schema": ["type": "string", "enum": ["online", "offline", "unknown"]]],
-            "nvrId": ["name": "nvrId", "in": "query", "schema": ["type": "integer", "minimum": 1]],
+            "nvrId": ["name": "nvrId", "in": "query", "schema": id],
             "hours": [
                 "name": "hours", "in": "query", "description": "uptime window", "schema": ["type": "integer", "minimum": 1, "maximum": 720, "default": 24],
             ],
