@@ -10,7 +10,7 @@
 #
 # Settings (environment):
 #   LOOKOUT_FUZZ_EXAMPLES  examples per operation and phase (default 20)
-#   LOOKOUT_FUZZ_SEED      schemathesis seed (default: random, printed; pass it to reproduce)
+#   LOOKOUT_FUZZ_SEED      schemathesis seed (default 1, so make test is repeatable; `random` for a new one, printed)
 #   LOOKOUT_FUZZ_VENV      an existing venv with schemathesis $SCHEMATHESIS_VERSION (default: a new one in the temp folder)
 # Arguments go to `st run` (e.g. --continue-on-failure, --max-examples 200).
 set -euo pipefail
@@ -19,7 +19,8 @@ source scripts/servers.sh
 
 SCHEMATHESIS_VERSION=4.32.5
 examples=${LOOKOUT_FUZZ_EXAMPLES:-20}
-seed=${LOOKOUT_FUZZ_SEED:-$((RANDOM * 32768 + RANDOM))}
+seed=${LOOKOUT_FUZZ_SEED:-1}
+[ "$seed" = random ] && seed=$((RANDOM * 32768 + RANDOM))
 started=$(date +%s)
 
 bin=${LOOKOUT_BIN:-$(swift build --show-bin-path)/lookout}
@@ -84,6 +85,8 @@ gateway_port=$(free_port)
 export LOOKOUT_REDIS_URL=$redis_url LOOKOUT_DATABASE_URL=$database_url LOOKOUT_KEY_PREFIX="fuzz$$:"
 export LOOKOUT_HTTP_HOST=127.0.0.1 LOOKOUT_HTTP_PORT=$gateway_port LOOKOUT_AUTH_FAILURE_LIMIT=100000
 export HIKVISION_APP_KEY=sim-app-key HIKVISION_SECRET=sim-secret-key HIKVISION_BASE_URL=http://127.0.0.1:$hik_port
+# /api/camera/:id/live signs playback credentials; without a key it answers 503.
+export LOOKOUT_PLAYBACK_KEYS="fuzz:$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 export LOG_LEVEL=${LOG_LEVEL:-warning}
 
 "$bin" migrate >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; exit 1; }
@@ -124,7 +127,10 @@ prepared=$(date +%s)
 # documented; and every request the document allows is accepted (400/422 to one fails).
 echo "API fuzz: schemathesis $SCHEMATHESIS_VERSION, $examples examples per operation, seed $seed, $base/openapi.json"
 status=0
-# From the temp folder: schemathesis keeps its replay data in ./.schemathesis.
+# From the temp folder: schemathesis keeps its replay data in ./.schemathesis. One worker: with
+# two threads, Hypothesis's lambda descriptions run ast.parse concurrently, and CPython 3.11's
+# parser then fails now and then with "AST constructor recursion depth mismatch" (gh-106905), a
+# crash of the tool reported as a runtime error, not a finding.
 (cd "$tmp" && "$venv/bin/st" run "$base/openapi.json" \
     --header "Authorization: Bearer $admin_key" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,positive_data_acceptance \
@@ -133,7 +139,7 @@ status=0
     --max-examples "$examples" --seed "$seed" \
     --generation-database none \
     --request-timeout 10 \
-    --workers 2 \
+    --workers 1 \
     --no-color \
     --output-sanitize true \
     "$@") || status=$?

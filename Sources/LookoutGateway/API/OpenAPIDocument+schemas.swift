@@ -71,10 +71,9 @@ extension OpenAPIDocument {
         // A MediaMTX path name (`CameraInput.checkedPath`): segments of 0-9 A-Z a-z _ . - joined by
         // single `/`, none of them `.` or `..`.
         let segment = "(?:[0-9A-Za-z_-][0-9A-Za-z_.-]*|\\.[0-9A-Za-z_-][0-9A-Za-z_.-]*|\\.\\.[0-9A-Za-z_.-]+)"
-        // MediaMTX's reserved `all` and `all_others` are refused.
+        // MediaMTX's reserved `all` and `all_others` are refused (the lookahead).
         let path: JSONValue = [
-            "type": "string", "minLength": 1, "maxLength": 255, "pattern": .string("^\(segment)(?:/\(segment))*$"),
-            "not": ["enum": ["all", "all_others"]],
+            "type": "string", "minLength": 1, "maxLength": 255, "pattern": .string("^(?!(?:all|all_others)$)\(segment)(?:/\(segment))*$"),
         ]
         let channel: JSONValue = ["type": "integer", "minimum": 1, "maximum": .integer(Int64(Int32.max))]
         // Create: a field is left out or has a value (null is refused); change: null clears it.
