@@ -26,6 +26,15 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         prefix = Self.masked(bytes, bits: bits)
     }
 
+    /// Loopback: 127.0.0.0/8 (also IPv4-mapped) and ::1.
+    public static let loopback: [IPNetwork] = [IPNetwork(bytes: [127, 0, 0, 0], bits: 8), IPNetwork(bytes: Array(repeating: 0, count: 15) + [1], bits: 128)]
+
+    /// Whether `text` is a loopback address (false for anything that is not an address).
+    public static func isLoopback(_ text: some StringProtocol) -> Bool {
+        guard let bytes = bytes(of: text) else { return false }
+        return loopback.contains { $0.contains(bytes) }
+    }
+
     public func contains(_ address: [UInt8]) -> Bool {
         address.count == prefix.count && Self.masked(address, bits: bits) == prefix
     }

@@ -26,6 +26,19 @@ public struct RedisKeys: Sendable, Hashable {
     public var renewals: String { prefix + "renewals" }
     /// Renewals that gave up, with their error.
     public var renewalsDead: String { prefix + "renewals:dead" }
+    /// Sorted set of renewals being worked on, by lease end.
+    public var renewalsRunning: String { prefix + "renewals:running" }
+    /// Prefix of the per-camera renewal lease keys (the claim script appends the camera id).
+    public var renewalLeasePrefix: String { prefix + "renewals:lease:" }
+    /// A camera's renewal lease: holds the claim's token.
+    public func renewalLease(cameraID: Int64) -> String { renewalLeasePrefix + String(cameraID) }
+    /// A stream named by a worker file (`presence` by default), under the prefix.
+    public func stream(_ name: String) -> String { prefix + name }
+    /// Pub/sub channel telling the MediaMTX sync that desired paths changed (payload: a path
+    /// name, or empty for "anything"). A hint only: the sync also reconciles every minute.
+    public var mediamtxChanged: String { prefix + "mediamtx:changed" }
+    /// Pub/sub channel of gateway control messages (revoked NVR connections).
+    public var gatewayControl: String { prefix + "gateway:control" }
     /// Lease of the single active MediaMTX sync.
     public var mediamtxLease: String { prefix + "mediamtx:lease" }
     /// The Hik-Connect rate limiter's window, shared by every process.

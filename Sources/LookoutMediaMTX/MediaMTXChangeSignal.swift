@@ -1,12 +1,6 @@
 public import LookoutCore
 public import LookoutRedis
 
-extension RedisKeys {
-    /// Pub/sub channel telling the MediaMTX sync that desired paths changed (payload: a path
-    /// name, or empty for "anything"). A hint only: the sync also reconciles every minute.
-    public var mediamtxChanged: String { prefix + "mediamtx:changed" }
-}
-
 /// How other roles tell the MediaMTX sync to reconcile now, e.g. a renewal job right after it
 /// stored a pending URL, or the API after a camera was added, disabled or deleted:
 ///

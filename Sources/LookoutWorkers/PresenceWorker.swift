@@ -38,7 +38,7 @@ public struct PresenceWorker: Service {
         self.logger = logger
     }
 
-    var stream: String { keys.prefix + options.stream }
+    var stream: String { keys.stream(options.stream) }
     var deadLetters: String { stream + ":dead" }
 
     public func run() async throws {

@@ -78,13 +78,14 @@ func withAPI(
             let routes = parts.router.routes.map { "\($0.method.rawValue) \($0.path)" }
             let table = parts.routes
             let redis = parts.redis
-            defer { Task { await redis.close() } }
-            let app = Application(router: parts.router, logger: logger)
-            try await app.test(.router) { client in
-                try await body(
-                    APIFixture(
-                        client: client, postgres: postgres, redis: redis, keys: settings.keys, database: system.database, viewerKey: viewerKey,
-                        adminKey: adminKey, logs: logs, routes: routes, table: table))
+            try await withTeardown({ await redis.close() }) {
+                let app = Application(router: parts.router, logger: logger)
+                try await app.test(.router) { client in
+                    try await body(
+                        APIFixture(
+                            client: client, postgres: postgres, redis: redis, keys: settings.keys, database: system.database, viewerKey: viewerKey,
+                            adminKey: adminKey, logs: logs, routes: routes, table: table))
+                }
             }
         }
     } catch {

@@ -8,6 +8,7 @@ import LookoutStore
 struct CameraRoutes: Sendable {
     let cameras: PostgresCameraRepository
     let notifier: APINotifier
+    let playback: PlaybackAuthorization
     let configuration: APIConfiguration
 
     func register(on router: RouteTable) {
@@ -16,7 +17,7 @@ struct CameraRoutes: Sendable {
         router.post("/api/camera", .admin) { request, _ in try await create(request) }
         router.put("/api/camera/:id", .admin) { request, context in try await update(request, context) }
         router.delete("/api/camera/:id", .admin) { _, context in try await delete(context) }
-        router.get("/api/camera/:id/live", .viewer) { request, context in try await live(request, context) }
+        router.get("/api/camera/:id/live", .viewer) { _, context in try await live(context) }
         router.get("/api/camera/:id/snapshot", .viewer) { _, context in try await snapshot(context) }
     }
 
@@ -82,11 +83,10 @@ struct CameraRoutes: Sendable {
         return try JSONResponse.make(Success(Deleted(id: id)))
     }
 
-    private func live(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+    private func live(_ context: GatewayRequestContext) async throws -> Response {
         let camera = try await camera(context)
         guard let path = camera.mediamtxPath else { throw APIError.notFound("camera \(camera.id) is not published (it has no MediaMTX path)") }
         guard camera.enabled else { throw APIError.notFound("camera \(camera.id) is disabled") }
-        let playback = PlaybackAuthorization(settings: configuration.playback, apiKeys: PostgresAPIKeyRepository(client: cameras.client))
         // The route is a viewer route: authorization has set the caller's key id.
         guard let subject = context.apiKeyID else { throw APIError.unauthorized("an API key is required: Authorization: Bearer <key>") }
         let issued = try playback.issue(path: path, subject: subject)

@@ -29,8 +29,3 @@ struct GatewayControl: Codable, Sendable, Equatable {
         try? JSONDecoder().decode(GatewayControl.self, from: Data(payload.utf8))
     }
 }
-
-extension RedisKeys {
-    /// Pub/sub channel of ``GatewayControl`` messages (`<prefix>gateway:control`).
-    var gatewayControl: String { prefix + "gateway:control" }
-}

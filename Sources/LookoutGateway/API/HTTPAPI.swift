@@ -42,7 +42,10 @@ struct HTTPAPI: Sendable {
     func register(on router: RouteTable) {
         let nvrs = PostgresNVRRepository(client: postgres, logger: logger)
         let notifier = APINotifier(redis: redis, keys: keys, nvrs: nvrs, logger: logger)
-        CameraRoutes(cameras: PostgresCameraRepository(client: postgres, logger: logger), notifier: notifier, configuration: configuration)
+        // One for `/live` (issues credentials) and `/mediamtx/auth` (checks them).
+        let playback = PlaybackAuthorization(settings: configuration.playback, apiKeys: apiKeys.keys)
+        CameraRoutes(
+            cameras: PostgresCameraRepository(client: postgres, logger: logger), notifier: notifier, playback: playback, configuration: configuration)
             .register(on: router)
         NVRRoutes(
             nvrs: nvrs, sessions: PostgresSessionHistory(client: postgres, logger: logger), notifier: notifier, metrics: metrics,
@@ -51,10 +54,7 @@ struct HTTPAPI: Sendable {
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
         APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
-        PlaybackAuthRoutes(
-            playback: PlaybackAuthorization(settings: configuration.playback, apiKeys: PostgresAPIKeyRepository(client: postgres, logger: logger)),
-            configuration: configuration
-        ).register(on: router)
+        PlaybackAuthRoutes(playback: playback, configuration: configuration).register(on: router)
         let metrics = self.metrics
         // Open: Prometheus scrapes without a key; counts only, no hostnames or secrets.
         router.get("/metrics", .open) { _, _ in

@@ -89,7 +89,5 @@ struct PlaybackAuthorization: Sendable {
         return value
     }
 
-    static func isLoopback(_ ip: String) -> Bool {
-        ip == "::1" || ip.hasPrefix("127.") || ip.hasPrefix("::ffff:127.")
-    }
+    static func isLoopback(_ ip: String) -> Bool { IPNetwork.isLoopback(ip) }
 }

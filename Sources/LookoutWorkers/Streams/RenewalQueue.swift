@@ -22,8 +22,8 @@ public struct RenewalQueue: Sendable {
         self.keys = keys
     }
 
-    var running: String { keys.renewals + ":running" }
-    func leaseKey(_ cameraID: Int64) -> String { keys.renewals + ":lease:" + String(cameraID) }
+    var running: String { keys.renewalsRunning }
+    func leaseKey(_ cameraID: Int64) -> String { keys.renewalLease(cameraID: cameraID) }
 
     /// A job a worker holds: which camera, when it was due, and the claim's token.
     public struct Claim: Sendable, Hashable {
@@ -72,7 +72,7 @@ public struct RenewalQueue: Sendable {
         let token = UUID().uuidString.lowercased()
         let leaseMillis: Int64 = lease.inMilliseconds
         let leaseEnd: Int64 = now + leaseMillis
-        let arguments: [String] = [String(now), String(leaseEnd), String(limit), token, keys.renewals + ":lease:", String(leaseMillis)]
+        let arguments: [String] = [String(now), String(leaseEnd), String(limit), token, keys.renewalLeasePrefix, String(leaseMillis)]
         let reply = try await redis.eval(Self.claimScript, keys: [keys.renewals, running], arguments: arguments)
         let flat = reply.array ?? []
         return stride(from: 0, to: flat.count - 1, by: 2).compactMap { index in

@@ -118,7 +118,7 @@ public struct RenewalWorker: Service {
                 let next = RenewalSchedule(lifetimeShare: options.lifetimeShare).dueAt(issuedAt: now, expiresAt: address.expiresAt)
                 try await store.succeeded(renewalID: renewalID, cameraID: target.cameraID, url: address.url, expiresAt: address.expiresAt, nextDueAt: next)
                 try await queue.finish(claim, nextDueAt: next, now: now)
-                _ = try? await redis.publish(keys.prefix + "mediamtx:changed", String(target.cameraID))
+                _ = try? await redis.publish(keys.mediamtxChanged, String(target.cameraID))
                 logger.info("Stream renewed", metadata: ["lookout.stream.expires_at": "\(address.expiresAt)", "lookout.job.next": "\(next)"])
             } catch let failure as RenewalFailure {
                 try await fail(claim, target: target, attempt: attempt, renewalID: renewalID, failure: failure, logger: logger)
