@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "LookoutPresenceTests",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutSimulator", "LookoutTestSupport",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutSimulator", "LookoutTestSupport", "LookoutNotify",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
@@ -238,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "LookoutGatewayTests",
             dependencies: [
-                "LookoutGateway", "LookoutCore", "LookoutRedis", "LookoutTestSupport",
+                "LookoutGateway", "LookoutCore", "LookoutRedis", "LookoutTestSupport", "LookoutNotify",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -7,8 +7,9 @@ public enum ClientMessage: Sendable, Equatable {
     case auth(hostname: String, token: String?)
     /// `{"type":"heartbeat"}`.
     case heartbeat
-    /// `{"type":"dashboard","token":"…","lastSeq":N}`; `lastSeq` only when reconnecting.
-    case dashboard(token: String, lastSeq: Int64?)
+    /// `{"type":"dashboard","token":"…","lastSeq":N,"epoch":"…"}`; `lastSeq` and `epoch` (of
+    /// the last notification seen) only when reconnecting.
+    case dashboard(token: String, lastSeq: Int64?, epoch: String? = nil)
 
     /// Every field any message has; unknown fields are ignored, as agents may add their own.
     private struct Envelope: Decodable {
@@ -16,6 +17,7 @@ public enum ClientMessage: Sendable, Equatable {
         var hostname: String?
         var token: String?
         var lastSeq: Int64?
+        var epoch: String?
     }
 
     /// Parses one text frame; every failure names what is wrong in a `ProtocolError`.
@@ -44,9 +46,17 @@ public enum ClientMessage: Sendable, Equatable {
         case "dashboard":
             guard let token = envelope.token, !token.isEmpty else { throw ProtocolError(.invalidMessage, "field 'token' is missing") }
             if let lastSeq = envelope.lastSeq, lastSeq < 0 { throw ProtocolError(.invalidMessage, "field 'lastSeq' must not be negative") }
-            return .dashboard(token: token, lastSeq: envelope.lastSeq)
+            if let epoch = envelope.epoch, !isEpoch(epoch) {
+                throw ProtocolError(.invalidMessage, "field 'epoch' must be 1-64 letters, digits, '-' or '_'")
+            }
+            return .dashboard(token: token, lastSeq: envelope.lastSeq, epoch: envelope.epoch)
         default:
             throw ProtocolError(.unknownType, "unknown message type '\(envelope.type.prefix(64))'")
         }
+    }
+
+    /// A notification feed epoch as the gateway sends it (it makes 12 hex digits).
+    private static func isEpoch(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
     }
 }

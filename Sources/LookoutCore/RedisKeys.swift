@@ -22,6 +22,8 @@ public struct RedisKeys: Sendable, Hashable {
     public var notifyHistory: String { prefix + "notify:history" }
     /// Notification sequence counter.
     public var notifySequence: String { prefix + "notify:seq" }
+    /// The notification feed's current epoch: a new one whenever the sequence is found missing.
+    public var notifyEpoch: String { prefix + "notify:epoch" }
     /// Sorted set of camera renewals by due time (Unix seconds).
     public var renewals: String { prefix + "renewals" }
     /// Renewals that gave up, with their error.

@@ -8,8 +8,8 @@ public enum ServerMessage: Sendable, Equatable {
     case heartbeatAck(serverTime: Int64)
     /// A message was rejected; the connection stays open.
     case error(code: String, message: String)
-    /// Everything a dashboard shows, as of sequence `seq`.
-    case snapshot(seq: Int64, nvrs: [NVRState])
+    /// Everything a dashboard shows, as of sequence `seq` of the feed's `epoch`.
+    case snapshot(seq: Int64, epoch: String, nvrs: [NVRState])
     /// One numbered notification, passed on as the worker wrote it.
     case notification(json: String)
 
@@ -40,8 +40,10 @@ public enum ServerMessage: Sendable, Equatable {
                 $0.field("message", message)
                 $0.field("type", "error")
             }
-        case .snapshot(let seq, let nvrs):
-            return #"{"type":"snapshot","seq":\#(seq),"nvrs":\#(NVRState.jsonText(nvrs))}"#
+        case .snapshot(let seq, let epoch, let nvrs):
+            var epochText = JSONText()
+            epochText.appendString(epoch)
+            return #"{"type":"snapshot","seq":\#(seq),"epoch":\#(epochText.text),"nvrs":\#(NVRState.jsonText(nvrs))}"#
         case .notification(let json):
             return json
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LookoutCore
+import LookoutNotify
 import LookoutRedis
 import ServiceLifecycle
 import Synchronization
@@ -9,10 +10,13 @@ import Synchronization
 /// gateway; and closes local NVR sessions that a newer connection replaced elsewhere.
 ///
 /// Pub/sub may drop messages (a reconnect, a slow subscriber): the hub notices a gap in the
-/// sequence, or a resubscription, and fills it from the history stream before delivering.
+/// sequence, or a resubscription, and fills it from the history stream before delivering. When
+/// it cannot — the history no longer holds the gap, the feed has a new epoch or its sequence
+/// went backwards (Redis lost its data) — its dashboards get a fresh snapshot from PostgreSQL
+/// instead, in order with the notifications (``FeedFollower``).
 final class DashboardHub: Service, Sendable {
     struct Dashboard: Sendable {
-        let continuation: AsyncStream<String>.Continuation
+        let continuation: AsyncStream<DashboardFeedItem>.Continuation
         /// The API key it authenticated with (closed when the key stops working).
         let keyID: Int64?
         /// Starts closing the socket; returns at once.
@@ -20,24 +24,26 @@ final class DashboardHub: Service, Sendable {
     }
 
     private let subscriber: RedisSubscriber
-    private let history: NotificationHistory
+    private let follower: FeedFollower
     private let lifecycle: NVRSessionLifecycle
     private let queueLimit: Int
     /// Channel of ``GatewayControl`` messages (revoked NVR connections).
     private let controlChannel: String
+    /// Counts each time the dashboards were resynchronised or closed, by reason.
+    private let resynced: @Sendable (String) -> Void
     private let logger: Logger
-    private let lastSequence = Mutex<Int64?>(nil)
     private let dashboards = Mutex<[UUID: Dashboard]>([:])
 
     init(
-        subscriber: RedisSubscriber, history: NotificationHistory, lifecycle: NVRSessionLifecycle, queueLimit: Int, controlChannel: String,
-        logger: Logger
+        subscriber: RedisSubscriber, follower: FeedFollower, lifecycle: NVRSessionLifecycle, queueLimit: Int, controlChannel: String,
+        resynced: @escaping @Sendable (String) -> Void = { _ in }, logger: Logger
     ) {
         self.subscriber = subscriber
-        self.history = history
+        self.follower = follower
         self.lifecycle = lifecycle
         self.queueLimit = queueLimit
         self.controlChannel = controlChannel
+        self.resynced = resynced
         self.logger = logger
     }
 
@@ -46,19 +52,19 @@ final class DashboardHub: Service, Sendable {
     func run() async throws {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.subscriber.run() }
+            // Only this loop moves the hub's position.
+            var feed = FeedPosition()
             for await event in subscriber.events {
                 switch event {
                 case .subscribed:
-                    await startSequenceIfUnknown()
-                    await catchUp(through: nil)
+                    await follow(&feed) { feed, send in try await self.follower.synchronize(feed: &feed, send: send) }
                 case .message(let channel, let payload):
                     if channel == controlChannel {
                         closeRevokedSession(payload)
                         continue
                     }
-                    guard let seq = Notification.sequence(of: payload) else { continue }
-                    await catchUp(through: seq - 1)
-                    deliver(payload, seq: seq)
+                    guard let position = NotificationPosition(json: payload) else { continue }
+                    await follow(&feed) { feed, send in try await self.follower.receive(payload, at: position, feed: &feed, send: send) }
                 }
             }
             group.cancelAll()
@@ -67,9 +73,9 @@ final class DashboardHub: Service, Sendable {
         for dashboard in dashboards.withLock({ Array($0.values) }) { dashboard.close(.goingAway) }
     }
 
-    /// Registers a dashboard; its stream gets every notification from now on.
-    func attach(id: UUID, keyID: Int64?, close: @escaping @Sendable (CloseCode) -> Void) -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(queueLimit))
+    /// Registers a dashboard; its stream gets every notification (and any fresh snapshot) from now on.
+    func attach(id: UUID, keyID: Int64?, close: @escaping @Sendable (CloseCode) -> Void) -> AsyncStream<DashboardFeedItem> {
+        let (stream, continuation) = AsyncStream.makeStream(of: DashboardFeedItem.self, bufferingPolicy: .bufferingOldest(queueLimit))
         dashboards.withLock { $0[id] = Dashboard(continuation: continuation, keyID: keyID, close: close) }
         return stream
     }
@@ -90,44 +96,56 @@ final class DashboardHub: Service, Sendable {
         dashboards.withLock { $0[id] = nil }
     }
 
-    /// At the first subscription, deliveries start after the newest published notification.
-    private func startSequenceIfUnknown() async {
-        guard lastSequence.withLock({ $0 }) == nil, let current = try? await history.currentSequence() else { return }
-        lastSequence.withLock { last in
-            if last == nil { last = current }
-        }
-    }
-
-    /// Delivers what the history holds between the last delivered sequence and `last`.
-    private func catchUp(through last: Int64?) async {
-        guard let known = lastSequence.withLock({ $0 }) else { return }
-        if let last, last <= known { return }
+    /// Runs one step of the follower with the hub's fan-out as its output. A resync is logged
+    /// and counted; a failure (Redis or PostgreSQL unreachable while filling a gap or taking a
+    /// snapshot) closes the dashboards with 1013, so they reconnect with their `lastSeq` and
+    /// get the exact replay or a snapshot, instead of silently showing stale state.
+    private func follow(
+        _ feed: inout FeedPosition, _ step: (inout FeedPosition, FeedFollower.Send) async throws -> FeedPosition.Resync?
+    ) async {
+        let before = feed.current
         do {
-            guard let missed = try await history.after(known, through: last) else {
-                logger.warning("Notification history no longer covers a gap; dashboards will resync", metadata: ["lookout.notify.seq": "\(known)"])
-                return
-            }
-            for payload in missed {
-                if let seq = Notification.sequence(of: payload) { deliver(payload, seq: seq) }
-            }
+            guard let reason = try await retrying({ try await step(&feed, { item in self.fanOut(item) }) }) else { return }
+            resynced(reason.rawValue)
+            logger.warning(
+                "Dashboards resynchronised with a fresh snapshot",
+                metadata: [
+                    "lookout.notify.reason": "\(reason.rawValue)", "lookout.notify.from": "\(before.map(\.description) ?? "-")",
+                    "lookout.notify.to": "\(feed.current.map(\.description) ?? "-")", "lookout.dashboard.count": "\(dashboardCount)",
+                ])
         } catch {
-            logger.warning("Could not read notification history", metadata: ["lookout.redis.error": "\(error)"])
+            feed.forget()
+            resynced("failed")
+            let closing = dashboards.withLock { Array($0.values) }
+            for dashboard in closing { dashboard.close(.unavailable) }
+            logger.error(
+                "Could not bring dashboards up to date; closed them to reconnect",
+                metadata: ["lookout.error": "\(error)", "lookout.notify.from": "\(before.map(\.description) ?? "-")", "lookout.dashboard.count": "\(closing.count)"])
         }
     }
 
-    private func deliver(_ payload: String, seq: Int64) {
-        let isNew = lastSequence.withLock { last in
-            if let known = last, seq <= known { return false }
-            last = seq
-            return true
+    /// A step that failed is tried again twice (after 250 ms, then 1 s), so one command lost
+    /// to a connection Redis just dropped does not close every dashboard. Repeating a step is
+    /// safe: the position kept what was delivered, so nothing is sent twice.
+    private func retrying(_ step: () async throws -> FeedPosition.Resync?) async throws -> FeedPosition.Resync? {
+        for delay in [Duration.milliseconds(250), .seconds(1)] {
+            do {
+                return try await step()
+            } catch {
+                logger.debug("Dashboard feed step failed; retrying", metadata: ["lookout.error": "\(error)"])
+                try await Task.sleep(for: delay)
+            }
         }
-        guard isNew else { return }
+        return try await step()
+    }
+
+    private func fanOut(_ item: DashboardFeedItem) {
         for (_, dashboard) in dashboards.withLock({ $0 }) {
-            if case .dropped = dashboard.continuation.yield(payload) {
+            if case .dropped = dashboard.continuation.yield(item) {
                 dashboard.close(.tooSlow)
             }
         }
-        closeReplacedSession(payload)
+        if case .notification(let payload, _) = item { closeReplacedSession(payload) }
     }
 
     /// A notification about an NVR that has a session here: if the store moved past this

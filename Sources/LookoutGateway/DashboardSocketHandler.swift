@@ -1,21 +1,22 @@
 import Foundation
 import Logging
 import LookoutCore
+import LookoutNotify
 import LookoutStore
 
 /// A dashboard's connection after its `dashboard` message: check the API key, send a snapshot
-/// (or the notifications after `lastSeq`), then every notification in order.
+/// (or the notifications after `lastSeq`), then every notification in order, and a fresh
+/// snapshot whenever the feed had to start over (``FeedFollower``).
 struct DashboardSocketHandler: Sendable {
     let configuration: GatewayConfiguration
     let apiKeys: APIKeyAuthenticator
-    let nvrs: PostgresNVRRepository
     let hub: DashboardHub
-    let history: NotificationHistory
+    let follower: FeedFollower
     /// A refused key counts against the client's address.
     let failedAuth: FailedAuthLimiter
 
     func run(
-        token: String, lastSeq: Int64?, messages: AsyncStream<String>, connection: WebSocketConnection, clientAddress: String,
+        token: String, lastSeq: Int64?, epoch: String? = nil, messages: AsyncStream<String>, connection: WebSocketConnection, clientAddress: String,
         logger baseLogger: Logger
     ) async throws {
         var logger = baseLogger
@@ -38,21 +39,34 @@ struct DashboardSocketHandler: Sendable {
         logger[metadataKey: "lookout.api_key.id"] = "\(key.id)"
         let live = hub.attach(id: id, keyID: key.id) { code in connection.startClose(code) }
         defer { hub.detach(id: id) }
-        let delivered: Int64
+        let delivered: FeedPosition
         do {
-            delivered = try await sendInitialState(lastSeq: lastSeq, connection: connection)
+            delivered = try await sendInitialState(lastSeq: lastSeq, epoch: epoch, connection: connection)
         } catch {
             logger.warning("Could not send dashboard state", metadata: ["lookout.error": "\(error)"])
             return await connection.close(.unavailable)
         }
-        logger.info("Dashboard connected", metadata: ["lookout.dashboard.seq": "\(delivered)"])
+        logger.info("Dashboard connected", metadata: ["lookout.dashboard.position": "\(delivered.current.map(\.description) ?? "-")"])
+        let (follower, feedLogger) = (follower, logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                var last = delivered
-                for await payload in live {
-                    guard let seq = Notification.sequence(of: payload), seq > last else { continue }
-                    try await connection.send(json: payload)
-                    last = seq
+                // The hub's stream, checked again against this dashboard's own position: its
+                // start (a replay or a snapshot) is not the hub's.
+                var feed = delivered
+                let send: FeedFollower.Send = { item in
+                    switch item {
+                    case .notification(let json, _), .snapshot(let json, _): try await connection.send(json: json)
+                    }
+                }
+                for await item in live {
+                    switch item {
+                    case .notification(let payload, let position):
+                        if let reason = try await follower.receive(payload, at: position, feed: &feed, send: send) {
+                            feedLogger.info("Dashboard resynchronised with a fresh snapshot", metadata: ["lookout.notify.reason": "\(reason.rawValue)"])
+                        }
+                    case .snapshot(let json, let position):
+                        if feed.offer(snapshot: position) { try await connection.send(json: json) }
+                    }
                 }
             }
             defer { group.cancelAll() }
@@ -66,17 +80,18 @@ struct DashboardSocketHandler: Sendable {
         logger.info("Dashboard disconnected")
     }
 
-    /// Sends the missed notifications when the history still has them, else a snapshot.
-    /// Returns the sequence the dashboard is at afterwards.
-    private func sendInitialState(lastSeq: Int64?, connection: WebSocketConnection) async throws -> Int64 {
-        if let lastSeq, let missed = try await history.after(lastSeq) {
-            for payload in missed { try await connection.send(json: payload) }
-            return missed.last.flatMap(Notification.sequence(of:)) ?? lastSeq
+    /// Sends the missed notifications when the history still has them all (a page at a time,
+    /// whatever their number), else a snapshot: also when `epoch` is not the feed's any more.
+    /// Returns the position the dashboard is at afterwards.
+    private func sendInitialState(lastSeq: Int64?, epoch: String?, connection: WebSocketConnection) async throws -> FeedPosition {
+        if let lastSeq {
+            let reached = try await follower.history.replay(after: lastSeq, epoch: epoch) { payload, _ in
+                try await connection.send(json: payload)
+            }
+            if let reached { return FeedPosition(reached) }
         }
-        // The sequence is read before the state: a change after it arrives as a notification.
-        let seq = try await history.currentSequence()
-        let state = try await nvrs.snapshot()
-        try await connection.send(.snapshot(seq: seq, nvrs: state))
-        return seq
+        let snapshot = try await follower.snapshots.make()
+        try await connection.send(json: snapshot.json)
+        return FeedPosition(snapshot.position)
     }
 }

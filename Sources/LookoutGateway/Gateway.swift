@@ -49,12 +49,13 @@ public enum Gateway {
         let publisher = PresencePublisher(
             redis: redis, keys: keys, gatewayID: configuration.gatewayID, streamMaxLength: configuration.presenceStreamMaxLength)
         let lifecycle = NVRSessionLifecycle(registry: NVRSessionRegistry(), publisher: publisher)
+        let nvrs = PostgresNVRRepository(client: postgres)
         let history = NotificationHistory(redis: redis, keys: keys)
+        let follower = FeedFollower(history: history, snapshots: DashboardSnapshots(history: history, nvrs: nvrs))
         let subscriber = RedisSubscriber(channels: [keys.notifyChannel, keys.gatewayControl], configuration: redisConfiguration, logger: logger)
         let hub = DashboardHub(
-            subscriber: subscriber, history: history, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
-            controlChannel: keys.gatewayControl, logger: logger)
-        let nvrs = PostgresNVRRepository(client: postgres)
+            subscriber: subscriber, follower: follower, lifecycle: lifecycle, queueLimit: configuration.dashboardQueueLimit,
+            controlChannel: keys.gatewayControl, resynced: DashboardHub.resyncCounter(registry), logger: logger)
         let apiKeys = APIKeyAuthenticator(keys: PostgresAPIKeyRepository(client: postgres, logger: logger))
         // One failed-auth count per client address for `/api` and `/ws` alike.
         let failedAuth = FailedAuthLimiter(limit: api.authFailureLimit)
@@ -62,7 +63,7 @@ public enum Gateway {
             configuration: configuration,
             nvrs: NVRSocketHandler(configuration: configuration, nvrs: nvrs, lifecycle: lifecycle, failedAuth: failedAuth),
             dashboards: DashboardSocketHandler(
-                configuration: configuration, apiKeys: apiKeys, nvrs: nvrs, hub: hub, history: history, failedAuth: failedAuth),
+                configuration: configuration, apiKeys: apiKeys, hub: hub, follower: follower, failedAuth: failedAuth),
             failedAuth: failedAuth,
             connections: ConnectionLimiter(
                 maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress,

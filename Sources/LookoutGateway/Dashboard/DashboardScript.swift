@@ -7,7 +7,7 @@ enum DashboardScript {
     static let connection = #"""
         const KEY_STORAGE = 'lookout.apiKey';
         const $ = (id) => document.getElementById(id);
-        const state = { key: null, socket: null, lastSeq: null, nvrs: new Map(), attempt: 0, timer: null, countdown: null, liveTimer: null };
+        const state = { key: null, socket: null, lastSeq: null, epoch: null, nvrs: new Map(), attempt: 0, timer: null, countdown: null, liveTimer: null };
 
         function start() {
           $('key-form').addEventListener('submit', (event) => {
@@ -29,6 +29,7 @@ enum DashboardScript {
         function open(key) {
           state.key = key;
           state.lastSeq = null;
+          state.epoch = null;
           state.attempt = 0;
           $('login').hidden = true;
           $('board').hidden = false;
@@ -84,12 +85,14 @@ enum DashboardScript {
           socket.onopen = () => {
             const hello = { type: 'dashboard', token: state.key };
             if (state.lastSeq !== null) hello.lastSeq = state.lastSeq;
+            if (state.lastSeq !== null && state.epoch !== null) hello.epoch = state.epoch;
             socket.send(JSON.stringify(hello));
             // With lastSeq and nothing missed the gateway sends nothing: a socket still open
             // after a moment was accepted (a refused key closes it at once with 4001).
             state.liveTimer = setTimeout(() => { if (state.socket === socket) setLive(); }, 1000);
           };
           socket.onmessage = (event) => {
+            if (state.socket !== socket) return;  // one left behind by resync()
             let message;
             try { message = JSON.parse(event.data); } catch { return; }
             handle(message);
@@ -117,8 +120,29 @@ enum DashboardScript {
           state.timer = setTimeout(() => { clearInterval(state.countdown); connect(); }, delay);
         }
 
+        // A fresh connection with our lastSeq and epoch: the gateway replays exactly what we
+        // missed, or sends a snapshot when it cannot (another epoch: Redis lost the feed). At
+        // once the first time; with the usual backoff if it keeps happening.
+        function resync() {
+          closeSocket();
+          const again = Date.now() - (state.resyncAt || 0) < 5000;
+          state.resyncAt = Date.now();
+          if (again) scheduleReconnect('notifications out of order'); else connect();
+        }
+
         function handle(message) {
-          if (typeof message.seq === 'number') state.lastSeq = message.seq;
+          if (message.type === 'snapshot') {
+            state.lastSeq = message.seq;
+            state.epoch = message.epoch ?? null;
+          } else if (typeof message.seq === 'number') {
+            // Within an epoch every notification has the next seq: a repeat is skipped, a gap
+            // or another epoch means something was missed.
+            const epoch = message.epoch ?? null;
+            if (state.lastSeq !== null && epoch === state.epoch && message.seq <= state.lastSeq) return;
+            if (state.lastSeq !== null && (epoch !== state.epoch || message.seq !== state.lastSeq + 1)) return resync();
+            state.lastSeq = message.seq;
+            state.epoch = epoch;
+          }
           switch (message.type) {
             case 'snapshot':
               state.nvrs = new Map(message.nvrs.map((nvr) => [nvr.id, nvr]));

@@ -134,7 +134,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             authTimer?.cancel()
             role = .admitting(pending: [], ended: false)
             admit(hostname: hostname, token: token, context: context)
-        case .dashboard(let token, let lastSeq):
+        case .dashboard(let token, let lastSeq, let epoch):
             let (messages, continuation) = AsyncStream.makeStream(
                 of: String.self, bufferingPolicy: .bufferingOldest(configuration.maxConsecutiveErrors))
             role = .dashboard(continuation)
@@ -146,7 +146,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             Task {
                 do {
                     try await dashboards.run(
-                        token: token, lastSeq: lastSeq, messages: messages, connection: connection, clientAddress: address, logger: logger)
+                        token: token, lastSeq: lastSeq, epoch: epoch, messages: messages, connection: connection, clientAddress: address, logger: logger)
                 } catch {
                     logger.debug("Dashboard socket ended", metadata: ["lookout.error": "\(error)"])
                 }
