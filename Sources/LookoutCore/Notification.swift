@@ -1,6 +1,7 @@
 /// A change dashboards must see, published by workers after their PostgreSQL commit.
-/// On the wire `{"seq":N,"type":"nvr","nvr":{…}}` or `{"seq":N,"type":"alert",…}`; the sequence
-/// is added by Redis when it is published (one INCR for all workers), so `body` lacks it.
+/// On the wire `{"seq":N,"epoch":"E","type":"nvr","nvr":{…}}` or `{"seq":N,"epoch":"E","type":"alert",…}`;
+/// the sequence and epoch are added by Redis when it is published (one INCR for all workers;
+/// `NotificationPublisher`), so `body` lacks them.
 public enum Notification: Sendable, Equatable {
     /// The NVR's full current state: dashboards replace what they had, so a repeat is harmless.
     case nvr(NVRState)

@@ -1,3 +1,4 @@
+import LookoutCore
 import LookoutNotify
 import Testing
 
@@ -71,5 +72,22 @@ import Testing
         let made = NotificationEpoch.make()
         #expect(made.count == 12 && made.allSatisfy(\.isHexDigit))
         #expect(made != NotificationEpoch.make())
+    }
+}
+
+/// The dashboard's first message names its position: `lastSeq` and the `epoch` it belongs to.
+@Suite struct DashboardHelloTests {
+    @Test func theEpochIsReadAndChecked() throws {
+        let hello = try ClientMessage.decode(#"{"type":"dashboard","token":"lk_x","lastSeq":12,"epoch":"a1b2c3d4e5f6"}"#)
+        #expect(hello == .dashboard(token: "lk_x", lastSeq: 12, epoch: "a1b2c3d4e5f6"))
+        #expect(try ClientMessage.decode(#"{"type":"dashboard","token":"lk_x","lastSeq":12}"#) == .dashboard(token: "lk_x", lastSeq: 12, epoch: nil))
+        for bad in [#""""#, #""a\"b""#, "\"\(String(repeating: "a", count: 65))\"", "7"] {
+            let error = #expect(throws: ProtocolError.self) { try ClientMessage.decode(#"{"type":"dashboard","token":"lk_x","epoch":\#(bad)}"#) }
+            #expect(error?.description.contains("epoch") == true, "\(bad): \(String(describing: error))")
+        }
+    }
+
+    @Test func theSnapshotCarriesTheEpoch() {
+        #expect(ServerMessage.snapshot(seq: 3, epoch: "a1b2c3d4e5f6", nvrs: []).json == #"{"type":"snapshot","seq":3,"epoch":"a1b2c3d4e5f6","nvrs":[]}"#)
     }
 }
