@@ -39,7 +39,8 @@ import Testing
                 redis.resume()
                 let resumed = ContinuousClock.now
                 let resumedAt = Date().timeIntervalSince1970
-                // Its `disconnected` waited in the gateway and arrives now (not the sweeper's "expired").
+                // Its `disconnected` arrives now, not the sweeper's "expired": kept by the gateway, or
+                // run by Redis when it resumed (a command that timed out may still sit in its buffer).
                 #expect(try await waitForRow(system, "nvr-leaving", "offline|1", within: .seconds(5)), "\(system.logs)")
                 print("Redis resumed → kept disconnect applied: \(ContinuousClock.now - resumed)")
                 let reason = try await system.database.query(
@@ -71,21 +72,26 @@ import Testing
         let system = try await LookoutSystem.start(environment: Self.environment(redis))
         try await withTeardown({ await Self.stop(system, redis) }) {
             var tokens: [String: String] = [:]
-            for hostname in Self.staying { tokens[hostname] = try await system.addNVR(hostname, cameras: 1) }
-            let (_, port) = try await system.startGateway()
+            for hostname in Self.staying + ["nvr-leaving"] { tokens[hostname] = try await system.addNVR(hostname, cameras: 1) }
+            let (gateway, port) = try await system.startGateway()
             try await system.startWorker()
             var sockets: [TestSocket] = []
             for hostname in Self.staying { sockets.append(await connectNVR(port: port, hostname: hostname, token: tokens[hostname]).socket) }
-            for hostname in Self.staying { #expect(try await waitForRow(system, hostname, "online|1")) }
+            let (leaving, _) = await connectNVR(port: port, hostname: "nvr-leaving", token: tokens["nvr-leaving"])
+            for hostname in Self.staying + ["nvr-leaving"] { #expect(try await waitForRow(system, hostname, "online|1")) }
             // At the heartbeat interval, as agents do, each at its own phase: after the restart the
             // liveness set fills over a whole interval.
             var pumps: [Task<Void, Never>] = []
-            for (index, socket) in sockets.enumerated() {
-                pumps.append(Self.heartbeats([socket], every: .seconds(2), after: .milliseconds(600 * index)))
+            for (index, socket) in (sockets + [leaving]).enumerated() {
+                pumps.append(Self.heartbeats([socket], every: .seconds(2), after: .milliseconds(500 * index)))
             }
             try await withTeardown({ for pump in pumps { pump.cancel() } }) {
                 try await Task.sleep(for: .seconds(2))
                 await redis.kill()
+                // An agent that goes away while Redis is down: its `disconnected` waits in the gateway.
+                leaving.close()
+                let waiting = await eventually(timeout: .seconds(5)) { gateway.log.contains("the event waits for Redis") }
+                #expect(waiting, "\(gateway.log)")
                 try await redis.start()
                 let restarted = ContinuousClock.now
                 var offline = Set<String>()
@@ -100,6 +106,10 @@ import Testing
                     try await Task.sleep(for: .milliseconds(200))
                 }
                 #expect(announcedAgain, "\(system.logs)")
+                #expect(try await system.nvrRow("nvr-leaving") == "offline|1")
+                let reason = try await system.database.query(
+                    "SELECT s.disconnect_reason FROM nvr_sessions s JOIN nvrs n ON n.id = s.nvr_id WHERE n.hostname = 'nvr-leaving'")
+                #expect(reason == "closed", "its kept event, not the sweeper's expiry")
                 #expect(offline.isEmpty, "read offline at some time: \(offline.sorted())\n\(system.logs)")
                 for socket in sockets { #expect(await socket.closeCode(within: .milliseconds(100)) == nil, "a connected NVR was closed") }
                 // A reconnect after the loss still takes a version above the stored one.
