@@ -14,6 +14,8 @@ public struct RedisKeys: Sendable, Hashable {
     public var liveness: String { prefix + "liveness" }
     /// Per-NVR connection version counter (INCR).
     public func connectionVersion(hostname: String) -> String { prefix + "nvr:version:" + hostname }
+    /// Set once, no TTL (``RedisDataMarker``): found gone or changed, Redis lost its data.
+    public var dataMarker: String { prefix + "redis:marker" }
     /// A gateway's own liveness key (TTL); its value is the gateway's boot id.
     public func gateway(_ gatewayID: String) -> String { prefix + "gateway:" + gatewayID }
     /// Pub/sub channel of numbered dashboard notifications.

@@ -48,7 +48,10 @@ public enum Gateway {
         let keys = configuration.keys
         let publisher = PresencePublisher(
             redis: redis, keys: keys, gatewayID: configuration.gatewayID, streamMaxLength: configuration.presenceStreamMaxLength)
-        let lifecycle = NVRSessionLifecycle(registry: NVRSessionRegistry(), publisher: publisher)
+        let outbox = PresenceOutbox(limit: configuration.presenceBacklogLimit, registry: registry, logger: logger) { events throws(RedisError) in
+            try await publisher.send(events)
+        }
+        let lifecycle = NVRSessionLifecycle(registry: NVRSessionRegistry(), publisher: publisher, outbox: outbox)
         let nvrs = PostgresNVRRepository(client: postgres)
         let history = NotificationHistory(redis: redis, keys: keys)
         let follower = FeedFollower(history: history, snapshots: DashboardSnapshots(history: history, nvrs: nvrs))

@@ -24,6 +24,8 @@ public struct GatewayConfiguration: Sendable {
     public var presenceStreamMaxLength: Int
     /// How often liveness is flushed to Redis and the gateway's own key refreshed.
     public var flushInterval: Duration
+    /// Presence events kept while Redis is unreachable, at most (``PresenceOutbox``).
+    public var presenceBacklogLimit: Int
     /// A new connection's first request head must be complete within this.
     public var headerTimeout: Duration
     /// A keep-alive HTTP connection without a request is closed after this.
@@ -48,6 +50,7 @@ public struct GatewayConfiguration: Sendable {
         dashboardQueueLimit = 10_000
         presenceStreamMaxLength = 1_000_000
         flushInterval = .seconds(1)
+        presenceBacklogLimit = 100_000
         headerTimeout = settings.headerTimeout
         idleTimeout = settings.idleTimeout
         maxConnections = settings.maxConnections

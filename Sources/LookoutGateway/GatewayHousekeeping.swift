@@ -6,11 +6,15 @@ import ServiceLifecycle
 import Synchronization
 
 /// The gateway's once-a-second chores, as one Service (and, on shutdown, the NVR drain):
-/// - flush the heartbeats since the last tick into the liveness set (one ZADD);
+/// - flush the heartbeats since the last tick into the liveness set, in one round trip with a
+///   check of Redis's data marker; heartbeats Redis did not take are kept for the next tick;
+/// - when the marker says Redis lost its data, re-announce every session here: a new version,
+///   liveness and `connected`, so the store, the sweeper and the version counters know it again;
+/// - publish the presence events that wait for Redis (``PresenceOutbox``);
 /// - close sockets silent for 1.5 heartbeat intervals and announce them `disconnected` at once;
-/// - refresh this gateway's own key (stats, TTL) and notice when Redis lost it, i.e. lost its
-///   data: then re-announce every session with a new version, so the store and the sweeper see
-///   them again.
+/// - every fifth tick, refresh this gateway's own key (stats, TTL).
+///
+/// docs/reliability.md, "Redis outages and data loss: presence".
 struct GatewayHousekeeping: Service {
     let configuration: GatewayConfiguration
     let lifecycle: NVRSessionLifecycle
@@ -20,23 +24,93 @@ struct GatewayHousekeeping: Service {
     let startedAt: Int64
     let logger: Logger
 
+    /// Sessions re-announced per round trip after a data loss.
+    static let reannounceBatch = 500
+
+    private struct Tick {
+        var marker: RedisDataMarker
+        var reannounce = false
+        /// Since when Redis has not answered housekeeping, while it does not.
+        var unreachableSince: ContinuousClock.Instant?
+        var count = 0
+    }
+
     func run() async throws {
-        var announced = false
-        var tick = 0
+        var tick = Tick(marker: RedisDataMarker(key: configuration.keys.dataMarker))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Woken at once by graceful shutdown: the drain below should not wait out a tick.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.flushInterval) }
             if Task.isShuttingDownGracefully { break }
-            do {
-                try await lifecycle.publisher.flushLiveness(lifecycle.registry.drainSeen())
-            } catch {
-                logger.warning("Could not flush liveness", metadata: ["lookout.redis.error": "\(error)"])
-            }
+            await flushLiveness(&tick)
+            if tick.reannounce { tick.reannounce = !(await reannounce()) }
+            await lifecycle.outbox.flush()
             await closeSilentSessions()
-            if tick % 5 == 0 { announced = await announce(wasAnnounced: announced) }
-            tick += 1
+            if tick.count % 5 == 0 { await refreshStats() }
+            tick.count += 1
         }
         await shutdown()
+    }
+
+    /// Heartbeats into the liveness set, with the data-marker check, in one round trip.
+    private func flushLiveness(_ tick: inout Tick) async {
+        let seen = lifecycle.registry.drainSeen()
+        let reply: RESPValue
+        do {
+            reply = try await lifecycle.publisher.flushLiveness(seen, marker: tick.marker)
+        } catch {
+            // Kept for the next tick (newest wins): the sweeper must not read a live NVR as silent.
+            lifecycle.registry.restoreSeen(seen)
+            lifecycle.outbox.noteRedis(reachable: false)
+            if tick.unreachableSince == nil {
+                tick.unreachableSince = .now
+                logger.warning("Redis unreachable; heartbeats and presence events are kept until it answers", metadata: ["lookout.redis.error": "\(error)"])
+            }
+            return
+        }
+        lifecycle.outbox.noteRedis(reachable: true)
+        if let since = tick.unreachableSince {
+            tick.unreachableSince = nil
+            logger.notice(
+                "Redis answers again",
+                metadata: ["lookout.redis.outage_ms": "\((ContinuousClock.now - since).inMilliseconds)", "lookout.nvr.heartbeats": "\(seen.count)"])
+        }
+        if tick.marker.observe(reply) == .lost {
+            logger.warning("Redis lost its data; re-announcing this gateway's sessions", metadata: ["lookout.gateway.sessions": "\(lifecycle.registry.count)"])
+            tick.reannounce = true
+        }
+    }
+
+    /// Every session here takes a new version and is announced again (liveness and `connected`,
+    /// through the outbox). The floor is the session's own version + 1, which beats the stored
+    /// one: the store holds a newer version only when a newer connection was announced, and the
+    /// hub then closes this one as replaced. Returns false when Redis failed (tried again next
+    /// tick; sessions done already just take one more version).
+    private func reannounce() async -> Bool {
+        let sessions = lifecycle.registry.all
+        var announced = 0
+        for start in stride(from: 0, to: sessions.count, by: Self.reannounceBatch) {
+            let chunk = Array(sessions[start..<min(start + Self.reannounceBatch, sessions.count)])
+            let versions: [Int64]
+            do {
+                versions = try await lifecycle.publisher.takeVersions(chunk.map { (hostname: $0.hostname, floor: $0.currentVersion + 1) })
+            } catch {
+                logger.warning("Could not re-announce sessions; will retry", metadata: ["lookout.redis.error": "\(error)"])
+                return false
+            }
+            let now = unixMillis()
+            var events: [PresenceEvent] = []
+            for (session, version) in zip(chunk, versions) {
+                session.version.store(version, ordering: .relaxed)
+                // Ended meanwhile: its `disconnected` (of either version) settles it.
+                guard !session.isEnded else { continue }
+                events.append(lifecycle.publisher.connectedEvent(session, at: now))
+            }
+            announced += events.count
+            // Kept if Redis fails now: they go out before anything newer.
+            _ = await lifecycle.outbox.publish(events, keep: true)
+        }
+        logger.notice("Sessions re-announced", metadata: ["lookout.gateway.sessions": "\(announced)"])
+        return true
     }
 
     private func closeSilentSessions() async {
@@ -49,9 +123,8 @@ struct GatewayHousekeeping: Service {
         }
     }
 
-    /// Writes the stats key; returns whether it is in place. A key that vanished while we held
-    /// it means Redis restarted empty.
-    private func announce(wasAnnounced: Bool) async -> Bool {
+    /// Writes the stats key (`/api/stats`), with a TTL so a crashed gateway drops out.
+    private func refreshStats() async {
         let key = configuration.keys.gateway(configuration.gatewayID)
         let sessions = lifecycle.registry.all
         let stats = GatewayStats(
@@ -59,25 +132,9 @@ struct GatewayHousekeeping: Service {
             nvrHostnames: sessions.map(\.hostname).sorted())
         let json = (try? String(decoding: JSONEncoder().encode(stats), as: UTF8.self)) ?? "{}"
         do {
-            let replies = try await redis.pipelineChecked([.exists(key), .set(key, json, ttl: configuration.heartbeatInterval * 3)])
-            if wasAnnounced && replies[0].int == 0 { await reannounce(sessions) }
-            return true
+            try await redis.send(.set(key, json, ttl: configuration.heartbeatInterval * 3))
         } catch {
-            logger.warning("Could not refresh gateway key", metadata: ["lookout.redis.error": "\(error)"])
-            return wasAnnounced
-        }
-    }
-
-    private func reannounce(_ sessions: [NVRSession]) async {
-        logger.warning("Redis lost this gateway's key; re-announcing sessions", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])
-        for session in sessions {
-            do {
-                let version = try await lifecycle.publisher.takeVersion(hostname: session.hostname, floor: session.currentVersion + 1)
-                session.version.store(version, ordering: .relaxed)
-                try await lifecycle.publisher.connected(hostname: session.hostname, version: version, sessionID: session.sessionID, at: unixMillis())
-            } catch {
-                logger.warning("Could not re-announce session", metadata: ["lookout.nvr.hostname": "\(session.hostname)"])
-            }
+            logger.debug("Could not refresh gateway key", metadata: ["lookout.redis.error": "\(error)"])
         }
     }
 

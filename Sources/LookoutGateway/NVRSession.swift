@@ -49,6 +49,9 @@ final class NVRSession: Sendable {
         !disconnectPublished.exchange(true, ordering: .relaxed)
     }
 
+    /// Whether the session ended (its `disconnected` is claimed).
+    var isEnded: Bool { disconnectPublished.load(ordering: .relaxed) }
+
     /// The `reason` of the `disconnected` event this session ends with.
     var disconnectReason: String {
         switch closedBy {

@@ -4,30 +4,43 @@ import LookoutRedis
 import Synchronization
 
 /// Starts and ends NVR sessions: the steps every path (handler, watchdog, hub, shutdown) shares.
+/// Their events go out through ``outbox``, in order; an end that Redis cannot take now waits
+/// there (docs/reliability.md, "Redis outages and data loss: presence").
 struct NVRSessionLifecycle: Sendable {
     let registry: NVRSessionRegistry
     let publisher: PresencePublisher
+    let outbox: PresenceOutbox
+
+    init(registry: NVRSessionRegistry, publisher: PresencePublisher, outbox: PresenceOutbox? = nil, logger: Logger = Logger(label: "lookout.gateway")) {
+        self.registry = registry
+        self.publisher = publisher
+        self.outbox = outbox ?? PresenceOutbox(logger: logger) { events throws(RedisError) in try await publisher.send(events) }
+    }
 
     /// Registers the session and announces it; an older session of the same NVR here is closed.
+    /// Throws when the `connected` cannot be published now: the caller refuses the connection
+    /// (nothing of it is kept).
     func start(_ session: NVRSession, logger: Logger) async throws(RedisError) {
         if let previous = registry.register(session) {
             logger.info("NVR connected again; closing the older connection", metadata: ["lookout.nvr.replaced_session": "\(previous.sessionID)"])
             await end(previous, closing: .replaced, logger: logger)
         }
-        try await publisher.connected(hostname: session.hostname, version: session.currentVersion, sessionID: session.sessionID, at: session.lastSeen.load(ordering: .relaxed))
+        let event = publisher.connectedEvent(session, at: session.lastSeen.load(ordering: .relaxed))
+        guard await outbox.publish([event], keep: false) else {
+            throw RedisError(.connectionFailed, "the connection's presence event could not be published")
+        }
     }
 
     /// Closes the socket (when `code` is given) and publishes `disconnected`, once per session.
+    /// If Redis does not take it now, it waits in the outbox and goes out when Redis answers.
     func end(_ session: NVRSession, closing code: CloseCode? = nil, logger: Logger) async {
         if let code { session.close(code) }
         registry.unregister(session)
         guard session.claimDisconnect() else { return }
-        do {
-            try await publisher.disconnected(session, at: unixMillis())
+        if await outbox.publish([publisher.disconnectedEvent(session, at: unixMillis())], keep: true) {
             logger.info("NVR disconnected", metadata: ["lookout.nvr.reason": "\(session.disconnectReason)"])
-        } catch {
-            // The sweeper marks it offline when its liveness expires.
-            logger.warning("Could not publish disconnect", metadata: ["lookout.redis.error": "\(error)"])
+        } else {
+            logger.notice("NVR disconnected; the event waits for Redis", metadata: ["lookout.nvr.reason": "\(session.disconnectReason)"])
         }
     }
 
@@ -41,14 +54,14 @@ struct NVRSessionLifecycle: Sendable {
         for session in sessions { registry.unregister(session) }
         var published = 0
         for start in stride(from: 0, to: ending.count, by: batch) {
-            let sessions = Array(ending[start..<min(start + batch, ending.count)])
-            do {
-                try await publisher.disconnected(sessions, at: unixMillis())
-                published += sessions.count
-            } catch {
-                // The sweeper marks them offline when their liveness expires.
-                logger.warning("Could not publish disconnects", metadata: ["lookout.redis.error": "\(error)", "lookout.nvr.count": "\(sessions.count)"])
-            }
+            let sessions = ending[start..<min(start + batch, ending.count)]
+            let now = unixMillis()
+            if await outbox.publish(sessions.map { publisher.disconnectedEvent($0, at: now) }, keep: true) { published += sessions.count }
+        }
+        let waiting = await outbox.count
+        if waiting > 0 {
+            // Lost with this process: the sweeper marks those NVRs offline when their liveness expires.
+            logger.error("Presence events not published before shutdown", metadata: ["lookout.presence.backlog": "\(waiting)"])
         }
         logger.info("NVRs disconnected", metadata: ["lookout.nvr.reason": "\(code.reason)", "lookout.nvr.count": "\(published)"])
     }

@@ -50,6 +50,15 @@ final class NVRSessionRegistry: Sendable {
         }
     }
 
+    /// Puts back heartbeats that did not reach Redis, for the next flush; a newer heartbeat of
+    /// the same NVR since the drain wins.
+    func restoreSeen(_ seen: [String: Int64]) {
+        guard !seen.isEmpty else { return }
+        state.withLock { state in
+            state.seen.merge(seen) { newer, older in max(newer, older) }
+        }
+    }
+
     func session(hostname: String) -> NVRSession? {
         state.withLock { $0.sessions[hostname] }
     }

@@ -46,6 +46,7 @@ struct NVRSocketHandler: Sendable {
             try await lifecycle.start(session, logger: logger)
         } catch {
             logger.warning("Could not announce NVR connection", metadata: ["lookout.redis.error": "\(error)"])
+            lifecycle.outbox.noteRefused()
             lifecycle.registry.unregister(session)
             _ = session.claimDisconnect()
             await connection.close(.unavailable)
@@ -84,11 +85,21 @@ struct NVRSocketHandler: Sendable {
             return nil
         }
         if token == nil { logger.warning("NVR authenticated by hostname only (its hostname_only_auth flag)") }
+        // Redis did not answer the last write: no version can be taken. Refused now (1013, the
+        // agent retries with backoff) rather than after a command timeout; sessions already
+        // here are kept (docs/reliability.md).
+        guard !lifecycle.outbox.isRedisUnreachable else {
+            logger.debug("NVR refused: Redis unreachable")
+            lifecycle.outbox.noteRefused()
+            await connection.close(.unavailable)
+            return nil
+        }
         let version: Int64
         do {
             version = try await lifecycle.publisher.takeVersion(hostname: hostname, floor: credentials.connectionVersion + 1)
         } catch {
             logger.warning("Could not take a connection version", metadata: ["lookout.redis.error": "\(error)"])
+            lifecycle.outbox.noteRefused()
             await connection.close(.unavailable)
             return nil
         }

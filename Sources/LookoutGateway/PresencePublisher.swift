@@ -2,7 +2,8 @@ import LookoutCore
 import LookoutRedis
 
 /// The gateway's writes to Redis for NVR presence: connection versions, presence events and
-/// liveness, each change in one round trip.
+/// liveness, each change in one round trip. Events go out through ``PresenceOutbox``, which
+/// keeps them while Redis is unreachable.
 struct PresencePublisher: Sendable {
     let redis: RedisClient
     let keys: RedisKeys
@@ -28,35 +29,49 @@ struct PresencePublisher: Sendable {
         return Int64(version)
     }
 
-    /// Liveness first, then the event: the sweeper never sees a fresh connection as expired.
-    func connected(hostname: String, version: Int64, sessionID: String, at now: Int64) async throws(RedisError) {
-        let event = PresenceEvent(kind: .connected, hostname: hostname, version: version, sessionID: sessionID, gatewayID: gatewayID, at: now)
-        _ = try await redis.pipelineChecked([
-            .zadd(keys.liveness, [(Double(now), hostname)], condition: .ifGreater),
-            .xadd(keys.presenceStream, maxLength: streamMaxLength, fields: event.streamFields),
-        ])
+    /// ``takeVersion(hostname:floor:)`` for many NVRs in one round trip (re-announcing).
+    func takeVersions(_ requests: [(hostname: String, floor: Int64)]) async throws(RedisError) -> [Int64] {
+        guard !requests.isEmpty else { return [] }
+        // EVAL, not EVALSHA: right after a data loss Redis has no scripts either.
+        let replies = try await redis.pipelineChecked(
+            requests.map { .eval(Self.takeVersion, keys: [keys.connectionVersion(hostname: $0.hostname)], arguments: [String($0.floor)]) })
+        var versions: [Int64] = []
+        for reply in replies {
+            guard let version = reply.int else { throw RedisError(.unexpectedReply, "version: \(reply)") }
+            versions.append(Int64(version))
+        }
+        return versions
     }
 
-    /// The liveness entry stays: it ages out, and removing it could erase a newer connection's.
-    func disconnected(_ session: NVRSession, at now: Int64) async throws(RedisError) {
-        try await redis.send(disconnectedEvent(session, at: now))
+    func connectedEvent(_ session: NVRSession, at now: Int64) -> PresenceEvent {
+        PresenceEvent(kind: .connected, hostname: session.hostname, version: session.currentVersion, sessionID: session.sessionID, gatewayID: gatewayID, at: now)
     }
 
-    /// Many sessions' `disconnected` events in one pipeline (shutdown).
-    func disconnected(_ sessions: [NVRSession], at now: Int64) async throws(RedisError) {
-        _ = try await redis.pipelineChecked(sessions.map { disconnectedEvent($0, at: now) })
-    }
-
-    private func disconnectedEvent(_ session: NVRSession, at now: Int64) -> RedisCommand {
-        let event = PresenceEvent(
+    func disconnectedEvent(_ session: NVRSession, at now: Int64) -> PresenceEvent {
+        PresenceEvent(
             kind: .disconnected, hostname: session.hostname, version: session.currentVersion, sessionID: session.sessionID, gatewayID: gatewayID,
             at: now, reason: session.disconnectReason)
-        return .xadd(keys.presenceStream, maxLength: streamMaxLength, fields: event.streamFields)
     }
 
-    /// One ZADD for every NVR that sent a heartbeat since the last flush.
-    func flushLiveness(_ seen: [String: Int64]) async throws(RedisError) {
-        guard !seen.isEmpty else { return }
-        try await redis.send(.zadd(keys.liveness, seen.map { (Double($0.value), $0.key) }, condition: .ifGreater))
+    /// Appends the events to the presence stream in one pipeline. A `connected` writes its
+    /// liveness first, so the sweeper never sees a fresh connection as expired; a
+    /// `disconnected` leaves liveness alone (it ages out, and removing it could erase a newer
+    /// connection's).
+    func send(_ events: [PresenceEvent]) async throws(RedisError) {
+        var commands: [RedisCommand] = []
+        for event in events {
+            if event.kind == .connected { commands.append(.zadd(keys.liveness, [(Double(event.at), event.hostname)], condition: .ifGreater)) }
+            commands.append(.xadd(keys.presenceStream, maxLength: streamMaxLength, fields: event.streamFields))
+        }
+        guard !commands.isEmpty else { return }
+        _ = try await redis.pipelineChecked(commands)
+    }
+
+    /// One round trip each housekeeping tick: the data marker's check, then one ZADD for every
+    /// NVR that sent a heartbeat since the last flush. Returns the marker's `GET` reply.
+    func flushLiveness(_ seen: [String: Int64], marker: RedisDataMarker) async throws(RedisError) -> RESPValue {
+        var commands = marker.commands
+        if !seen.isEmpty { commands.append(.zadd(keys.liveness, seen.map { (Double($0.value), $0.key) }, condition: .ifGreater)) }
+        return try await redis.pipelineChecked(commands)[1]
     }
 }

@@ -39,6 +39,19 @@ public final class RedisServerProcess: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Freezes the server (SIGSTOP), as a hung or swapped-out Redis: its sockets stay open and
+    /// accept bytes, but nothing is answered until ``resume()``.
+    public func pause() {
+        guard let process else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// Lets a paused server run again (SIGCONT); it answers what was sent to it meanwhile.
+    public func resume() {
+        guard let process else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     deinit {
         if let process { Foundation.kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)

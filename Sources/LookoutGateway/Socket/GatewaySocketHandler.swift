@@ -22,6 +22,9 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         /// waits in `pending`. `ended` once the socket ended meanwhile.
         case admitting(pending: [String], ended: Bool)
         case nvr(NVRSocketHandler.Admitted, errors: Int)
+        /// An NVR the gateway is closing (its messages, or it does not read): nothing more is
+        /// read, and the socket's end ends its session.
+        case closingNVR(NVRSocketHandler.Admitted)
         case dashboard(AsyncStream<String>.Continuation)
         case ended
     }
@@ -62,7 +65,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
             nvrMessage(text, admitted: admitted, errors: errors, context: context)
         case .dashboard(let messages):
             messages.yield(text)
-        case .ended:
+        case .closingNVR, .ended:
             break
         }
     }
@@ -72,7 +75,7 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         switch role {
         case .admitting(let pending, _):
             role = .admitting(pending: pending, ended: true)
-        case .nvr(let admitted, _):
+        case .nvr(let admitted, _), .closingNVR(let admitted):
             role = .ended
             end(admitted)
         case .dashboard(let messages):
@@ -88,10 +91,10 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         // The server is shutting down: sockets the drain did not reach (still introducing,
         // admitting, or a dashboard) are told to go away too.
         guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
-        if case .nvr(let admitted, _) = role {
-            closeSession(admitted.session, .goingAway, context: context)
-        } else {
-            close(.goingAway, context: context)
+        switch role {
+        case .nvr(let admitted, _): closeNVR(admitted, .goingAway, context: context)
+        case .closingNVR: break
+        default: close(.goingAway, context: context)
         }
     }
 
@@ -201,15 +204,14 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
                 role = .nvr(admitted, errors: 0)
                 send(.heartbeatAck(serverTime: now), context: context)
             case .auth, .dashboard:
-                role = .ended
-                closeSession(admitted.session, .protocolViolation, context: context)
+                closeNVR(admitted, .protocolViolation, context: context)
             }
         } catch {
             guard let errors = invalid(error, after: errors, context: context) else {
-                role = .ended
-                return closeSession(admitted.session, .tooManyErrors, context: context)
+                return closeNVR(admitted, .tooManyErrors, context: context)
             }
-            role = .nvr(admitted, errors: errors)
+            // Unless the error reply found it not reading, and it is closing already.
+            if case .nvr = role { role = .nvr(admitted, errors: errors) }
         }
     }
 
@@ -219,9 +221,12 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
         Task { await lifecycle.end(admitted.session, logger: admitted.logger) }
     }
 
-    /// Closes an NVR's socket, recording why (the `disconnected` event's reason).
-    private func closeSession(_ session: NVRSession, _ code: CloseCode, context: ChannelHandlerContext) {
-        if session.claimClose(code) { close(code, context: context) }
+    /// Closes an NVR's socket, recording why (the `disconnected` event's reason). The role
+    /// stays an NVR's (``Role/closingNVR``): the socket's end (channelInactive) ends its session
+    /// and publishes `disconnected`, as for every other NVR socket that ends.
+    private func closeNVR(_ admitted: NVRSocketHandler.Admitted, _ code: CloseCode, context: ChannelHandlerContext) {
+        role = .closingNVR(admitted)
+        if admitted.session.claimClose(code) { close(code, context: context) }
     }
 
     // MARK: Writing
@@ -241,8 +246,9 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
     private func send(_ message: ServerMessage, context: ChannelHandlerContext) {
         guard context.channel.isWritable else {
             logger.notice("Closing a socket that does not read its replies")
-            // An NVR keeps its role: the socket's end (channelInactive) ends its session.
-            if case .nvr(let admitted, _) = role { return closeSession(admitted.session, .tooSlow, context: context) }
+            // An NVR's session ends with the socket (channelInactive).
+            if case .nvr(let admitted, _) = role { return closeNVR(admitted, .tooSlow, context: context) }
+            if case .closingNVR = role { return }
             role = .ended
             return close(.tooSlow, context: context)
         }
