@@ -33,11 +33,17 @@ struct WorkerCommand: AsyncParsableCommand {
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
         let notifier = NotificationPublisher(redis: redis, keys: settings.keys)
-        let store = PostgresPresenceStore(client: postgres)
-        let nvrs = PostgresNVRRepository(client: postgres)
+        // Presence (workers and sweeper) on a supervised pool: replaced when it stays stuck
+        // behind its backoff after PostgreSQL is back (PostgresClientSupervisor).
+        let presencePostgres = PostgresClientSupervisor(configuration: settings.postgresConfiguration(), logger: logger)
+        let store = PostgresPresenceStore(supervisor: presencePostgres)
+        let nvrs = PostgresNVRRepository(supervisor: presencePostgres)
         let host = ProcessInfo.processInfo.hostName
         let streams = StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger)
         var services: [any Service] = [redis, postgres]
+        if files.contains(where: { if case .presence = $0 { true } else if case .sweeper = $0 { true } else { false } }) {
+            services.append(presencePostgres)
+        }
         for file in files {
             switch file {
             case .presence(let options):
@@ -48,7 +54,8 @@ struct WorkerCommand: AsyncParsableCommand {
                     services.append(
                         PresenceWorker(
                             options: options, keys: settings.keys, redis: consumerRedis, store: store, nvrs: nvrs, notifier: notifier,
-                            consumer: "\(host)-\(getpid())-\(index)-\(UUID().uuidString.prefix(8))", logger: logger))
+                            consumer: "\(host)-\(getpid())-\(index)-\(UUID().uuidString.prefix(8))", logger: logger,
+                            postgresUnreachable: { presencePostgres.reportFailure() }))
                 }
             case .sweeper(let options):
                 services.append(

@@ -7,11 +7,19 @@ public import PostgresNIO
 ///
 /// Tokens are returned once, when created or rotated; only their SHA-256 hex is stored.
 public struct PostgresNVRRepository: Sendable {
-    public let client: PostgresClient
+    /// The client for this call: fixed, or the current one of a ``PostgresClientSupervisor``.
+    public var client: PostgresClient { source() }
+    private let source: @Sendable () -> PostgresClient
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger = Logger(label: "lookout.store.nvrs")) {
-        self.client = client
+        self.source = { client }
+        self.logger = logger
+    }
+
+    /// Uses the supervisor's current client for every call, so it follows a replaced pool.
+    public init(supervisor: PostgresClientSupervisor, logger: Logger = Logger(label: "lookout.store.nvrs")) {
+        self.source = { supervisor.client }
         self.logger = logger
     }
 

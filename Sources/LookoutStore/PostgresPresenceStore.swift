@@ -9,11 +9,19 @@ public import PostgresNIO
 /// ``apply(_:logger:)`` uses, so concurrent batches, liveness writes and sweepers wait for one
 /// another instead of deadlocking.
 public struct PostgresPresenceStore: Sendable {
-    public let client: PostgresClient
+    /// The client for this call: fixed, or the current one of a ``PostgresClientSupervisor``.
+    public var client: PostgresClient { source() }
+    private let source: @Sendable () -> PostgresClient
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger = Logger(label: "lookout.store.presence")) {
-        self.client = client
+        self.source = { client }
+        self.logger = logger
+    }
+
+    /// Uses the supervisor's current client for every call, so it follows a replaced pool.
+    public init(supervisor: PostgresClientSupervisor, logger: Logger = Logger(label: "lookout.store.presence")) {
+        self.source = { supervisor.client }
         self.logger = logger
     }
 

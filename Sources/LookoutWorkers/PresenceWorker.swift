@@ -4,13 +4,24 @@ public import LookoutCore
 public import LookoutNotify
 public import LookoutRedis
 public import LookoutStore
+import Metrics
 public import ServiceLifecycle
 
 /// Applies presence events from the stream to PostgreSQL, at least once and idempotently:
 /// read a batch in the consumer group, apply it in one transaction (fenced by connection
 /// version, so a repeat changes nothing), publish what changed, and only then XACK.
-/// Entries whose consumer died are claimed after `claimIdle`; after `maxDeliveries` they go to
-/// the dead-letter stream. Malformed entries go there at once.
+///
+/// Outages wait, they do not destroy: a batch that fails because PostgreSQL or Redis cannot be
+/// reached stays in this consumer's hands, in order, and is tried again (backoff up to 2 s, or
+/// a quarter of `claimIdle`) until it goes through; meanwhile its entries are kept fresh in the
+/// group (`XCLAIM … JUSTID`, which counts no delivery), so no other consumer takes them. Only
+/// entries whose consumer stopped are claimed by another after `claimIdle`; how often an entry
+/// was delivered decides nothing.
+///
+/// Dead letters: malformed entries at once; an entry the database itself refuses (SQLSTATE 22
+/// or 23, or any refusal while the other entries of its batch go through) after
+/// `maxDeliveries` refusals. A refused batch is applied entry by entry, so the others (and
+/// newer events read alongside) are not held up behind it.
 public struct PresenceWorker: Service {
     let options: PresenceWorkerOptions
     let keys: RedisKeys
@@ -21,10 +32,14 @@ public struct PresenceWorker: Service {
     let notifier: NotificationPublisher
     let consumer: String
     let logger: Logger
+    /// Called when PostgreSQL could not be reached (e.g. ``PostgresClientSupervisor/reportFailure()``).
+    let postgresUnreachable: @Sendable () -> Void
+    let deadLettered = Counter(label: "lookout_presence_dead_letters_total")
+    let failedBatches = Counter(label: "lookout_presence_failed_batches_total")
 
     public init(
         options: PresenceWorkerOptions, keys: RedisKeys, redis: RedisClient, store: PostgresPresenceStore, nvrs: PostgresNVRRepository,
-        notifier: NotificationPublisher, consumer: String, logger: Logger
+        notifier: NotificationPublisher, consumer: String, logger: Logger, postgresUnreachable: @escaping @Sendable () -> Void = {}
     ) {
         self.options = options
         self.keys = keys
@@ -33,6 +48,7 @@ public struct PresenceWorker: Service {
         self.nvrs = nvrs
         self.notifier = notifier
         self.consumer = consumer
+        self.postgresUnreachable = postgresUnreachable
         var logger = logger
         logger[metadataKey: "lookout.worker.consumer"] = "\(consumer)"
         self.logger = logger
@@ -41,97 +57,85 @@ public struct PresenceWorker: Service {
     var stream: String { keys.stream(options.stream) }
     var deadLetters: String { stream + ":dead" }
 
+    /// Delay between tries of a failed batch: short enough that work resumes within a couple
+    /// of seconds of a dependency's return, and that the held entries are refreshed well
+    /// within `claimIdle`.
+    var retryBackoff: RedisReconnectBackoff {
+        RedisReconnectBackoff(initial: .milliseconds(200), maximum: max(.milliseconds(200), min(.seconds(2), options.claimIdle / 4)))
+    }
+
+    /// What a consumer holds: entries read or claimed and not yet acknowledged, oldest first.
+    struct Held {
+        var entries: [RedisStreamEntry] = []
+        /// They may have been applied already (a retry, or claimed from another consumer): the
+        /// notifications cover every NVR they name, not only the ones that changed now.
+        var redelivered = false
+        /// The last try applied them one by one (the database refused something): newer
+        /// entries are read and applied alongside them instead of waiting behind them.
+        var isolated = false
+        /// Refusals of each entry for a reason of its own, by entry id.
+        var refusals: [String: Int] = [:]
+    }
+
     public func run() async throws {
         logger.info("Presence worker started")
         var lastMaintenance = ContinuousClock.now - options.claimIdle
+        var held = Held()
         var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if failures > 0 || ContinuousClock.now - lastMaintenance > options.claimIdle / 2 {
                     try await redis.xgroupCreate(stream, group: options.group, startID: "0")
-                    try await reclaim()
+                    if held.entries.isEmpty {
+                        held = Held(entries: try await reclaim(), redelivered: true)
+                    } else {
+                        try await refresh(&held)
+                    }
                     try await trim()
                     lastMaintenance = .now
                 }
-                let entries = try await redis.xreadgroup(
-                    group: options.group, consumer: consumer, key: stream, count: options.batchSize, block: options.block)
-                if !entries.isEmpty { try await process(entries, redelivered: false) }
+                if held.entries.isEmpty {
+                    held = Held(
+                        entries: try await redis.xreadgroup(
+                            group: options.group, consumer: consumer, key: stream, count: options.batchSize, block: options.block))
+                } else if held.isolated && held.entries.count < options.batchSize {
+                    held.entries += try await redis.xreadgroup(
+                        group: options.group, consumer: consumer, key: stream, count: options.batchSize - held.entries.count)
+                }
+                if !held.entries.isEmpty { try await process(&held) }
                 failures = 0
             } catch {
                 failures += 1
-                logger.warning("Presence batch failed; will retry", metadata: ["lookout.error": "\(error)"])
-                try? await Task.sleep(for: RedisReconnectBackoff(initial: .milliseconds(200), maximum: .seconds(5)).delay(attempt: failures - 1))
+                held.redelivered = true
+                failedBatches.increment()
+                report(error, held: held.entries.count, failures: failures)
+                try? await Task.sleep(for: retryBackoff.delay(attempt: failures - 1))
             }
         }
-        logger.info("Presence worker stopped")
+        logger.info("Presence worker stopped", metadata: ["lookout.batch.held": "\(held.entries.count)"])
     }
 
-    /// Applies one batch; XACKs only after the commit and the notifications.
-    func process(_ entries: [RedisStreamEntry], redelivered: Bool) async throws {
-        var events: [PresenceEvent] = []
-        var malformed: [(RedisStreamEntry, String)] = []
-        for entry in entries {
-            do {
-                events.append(try PresenceEvent(streamFields: entry.fields))
-            } catch {
-                malformed.append((entry, error.description))
-            }
+    private func report(_ error: any Error, held: Int, failures: Int) {
+        let metadata: Logger.Metadata = [
+            "lookout.error": "\(error)", "lookout.batch.held": "\(held)", "lookout.batch.failures": "\(failures)",
+        ]
+        if error is PresenceRefusal {
+            logger.error("PostgreSQL refuses presence entries; retrying", metadata: metadata)
+            return
         }
-        for (entry, reason) in malformed { try await deadLetter(entry, reason: reason, deliveries: 1) }
-        let started = ContinuousClock.now
-        let result = try await store.apply(events, logger: logger)
-        var changed = Set(result.changedNVRIDs)
-        if redelivered {
-            // The first delivery may have committed and died before notifying: notify again.
-            // Notifications carry full state, so a repeat is harmless.
-            changed.formUnion(try await nvrs.ids(hostnames: Array(Set(events.map(\.hostname)))))
-        }
-        if !changed.isEmpty {
-            try await notifier.publish(try await nvrs.states(ids: changed.sorted()).map { Notification.nvr($0) })
-        }
-        try await redis.xack(stream, group: options.group, ids: entries.map(\.id))
-        logger.debug(
-            "Applied presence batch",
-            metadata: [
-                "lookout.batch.size": "\(entries.count)", "lookout.batch.applied": "\(result.applied)",
-                "lookout.batch.changed": "\(changed.count)", "lookout.batch.ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)",
-            ])
-        if !result.unknownHostnames.isEmpty {
-            logger.warning("Presence events for unknown NVRs skipped", metadata: ["lookout.nvr.hostnames": "\(result.unknownHostnames.prefix(10))"])
+        if let error = error as? StoreError, error.sqlState == nil, error.code != .cancelled { postgresUnreachable() }
+        // Every try of a long outage would log: once at the start, then every 10th.
+        if failures == 1 || failures % 10 == 0 {
+            logger.warning("Presence batch failed; kept and retried", metadata: metadata)
         }
     }
+}
 
-    /// Takes over entries idle past `claimIdle`; those delivered too often go to dead letters.
-    func reclaim() async throws {
-        let pending = try await redis.xpendingEntries(stream, group: options.group, count: options.batchSize, minIdle: options.claimIdle)
-        guard !pending.isEmpty else { return }
-        let (dead, live) = (pending.filter { $0.deliveries >= options.maxDeliveries }, pending.filter { $0.deliveries < options.maxDeliveries })
-        for entry in dead {
-            let original = try await redis.xrange(stream, start: entry.id, end: entry.id).first ?? RedisStreamEntry(id: entry.id, fields: [:])
-            try await deadLetter(original, reason: "delivered \(entry.deliveries) times without success", deliveries: entry.deliveries)
-        }
-        let claimed = try await redis.xclaim(stream, group: options.group, consumer: consumer, minIdle: options.claimIdle, ids: live.map(\.id))
-        if !claimed.isEmpty {
-            logger.info("Claimed presence entries of a stalled consumer", metadata: ["lookout.batch.size": "\(claimed.count)"])
-            try await process(claimed, redelivered: true)
-        }
-    }
-
-    private func deadLetter(_ entry: RedisStreamEntry, reason: String, deliveries: Int) async throws {
-        let fields = entry.fields.sorted { $0.key < $1.key } + [("original_id", entry.id), ("error", reason), ("deliveries", String(deliveries))]
-        _ = try await redis.pipelineChecked([
-            .xadd(deadLetters, maxLength: 100_000, fields: fields), .xack(stream, group: options.group, ids: [entry.id]),
-        ])
-        logger.error("Presence entry moved to dead letters", metadata: ["lookout.stream.entry": "\(entry.id)", "lookout.error": "\(reason)"])
-    }
-
-    /// Trims the stream up to what the group has read and acknowledged, never further.
-    private func trim() async throws {
-        let summary = try await redis.xpending(stream, group: options.group)
-        guard let delivered = try await redis.lastDeliveredID(stream, group: options.group) else { return }
-        let safe = summary.smallestID.map { min(StreamID($0), StreamID(delivered)) } ?? StreamID(delivered)
-        try await redis.send(.xtrimMinID(stream, safe.text))
-    }
+/// Some entries were refused by the database and are kept for another try (or dead letters).
+struct PresenceRefusal: Error, CustomStringConvertible {
+    let kept: Int
+    let error: StoreError
+    var description: String { "\(kept) presence entries refused: \(error.message)" }
 }
 
 /// A stream id `ms-seq`, ordered numerically.

@@ -10,9 +10,12 @@ public struct PresenceWorkerOptions: Sendable, Equatable {
     public var batchSize = 500
     /// `XREADGROUP … BLOCK`: how long a read waits; shutdown is noticed within it.
     public var block: Duration = .seconds(2)
-    /// Entries pending longer than this (their consumer died) are claimed by another.
+    /// Entries pending longer than this (their consumer stopped) are claimed by another. A live
+    /// consumer retrying its entries keeps them fresh, so they are never claimed from it.
     public var claimIdle: Duration = .seconds(30)
-    /// Deliveries after which an entry goes to the dead-letter stream.
+    /// Refusals of an entry by PostgreSQL for a reason of its own (its data, SQLSTATE 22/23, or a
+    /// refusal while the rest of its batch went through) after which it goes to the dead-letter
+    /// stream. Failures to reach PostgreSQL or Redis never count; deliveries are not counted.
     public var maxDeliveries = 5
     /// Safety cap on the stream (the worker trims to what the group has read far earlier).
     public var maxLength = 1_000_000

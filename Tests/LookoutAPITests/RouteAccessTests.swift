@@ -21,6 +21,7 @@ import Testing
         "POST /api/camera": .admin, "PUT /api/camera/{id}": .admin, "DELETE /api/camera/{id}": .admin,
         "POST /api/hikvision/initialize": .admin, "POST /api/hikvision/renew": .admin,
         "GET /api/renewals/dead": .viewer, "POST /api/renewals/dead/retry": .admin, "POST /api/renewals/dead/{cameraId}/retry": .admin,
+        "GET /api/dead": .admin, "POST /api/dead/replay": .admin,
         "GET /api/apikey": .admin, "POST /api/apikey": .admin, "DELETE /api/apikey/{id}": .admin, "POST /mediamtx/auth": .open,
     ]
 

@@ -11,8 +11,11 @@ public final class LookoutSystem: @unchecked Sendable {
     let redisURL: String
     let extraEnvironment: [String: String]
 
-    public static func start(heartbeatSeconds: Int = 2, environment: [String: String] = [:], _ name: String = #function) async throws -> LookoutSystem {
-        let database = try await ScratchDatabase.create(name)
+    /// `databaseAdminURL`: a PostgreSQL of the test's own (``PostgresServerProcess``) instead of the shared one.
+    public static func start(
+        heartbeatSeconds: Int = 2, environment: [String: String] = [:], databaseAdminURL: String? = nil, _ name: String = #function
+    ) async throws -> LookoutSystem {
+        let database = try await ScratchDatabase.create(name, adminURL: databaseAdminURL)
         let system = LookoutSystem(
             database: database, prefix: TestEnvironment.uniqueName(name) + ":", heartbeatSeconds: heartbeatSeconds, redisURL: try TestEnvironment.redisURL,
             extraEnvironment: environment)

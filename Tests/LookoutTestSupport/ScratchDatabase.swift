@@ -8,8 +8,9 @@ public struct ScratchDatabase: Sendable {
     public let url: String
     let adminURL: String
 
-    public static func create(_ base: String = #function) async throws -> ScratchDatabase {
-        let adminURL = try TestEnvironment.databaseURL
+    /// A new database on the test PostgreSQL, or on the server of `adminURL` (a private one).
+    public static func create(_ base: String = #function, adminURL: String? = nil) async throws -> ScratchDatabase {
+        let adminURL = try adminURL ?? TestEnvironment.databaseURL
         let name = TestEnvironment.uniqueName(base).lowercased()
         let database = ScratchDatabase(name: name, url: PostgresURL.replacingDatabase(in: adminURL, with: name), adminURL: adminURL)
         _ = try await database.psql(adminURL, "CREATE DATABASE \(name)")

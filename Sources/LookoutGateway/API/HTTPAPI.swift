@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import LookoutCore
+import LookoutNotify
 import LookoutRedis
 import LookoutStore
 import NIOCore
@@ -52,6 +53,8 @@ struct HTTPAPI: Sendable {
             configuration: configuration
         ).register(on: router)
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
+        DeadLetterRoutes(letters: PresenceDeadLetters(redis: redis, keys: keys), operations: streamOperations, configuration: configuration)
+            .register(on: router)
         APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
         PlaybackAuthRoutes(playback: playback, configuration: configuration).register(on: router)

@@ -98,6 +98,14 @@ extension OpenAPIDocument {
                     "Retry one camera's dead renewal", tag: "streams", access: .admin, parameters: [parameter("cameraId")],
                     response: success("Retried"), errors: [404])
             ],
+            "/api/dead": [
+                "get": operation("Both dead sets: presence dead letters and dead renewals", tag: "streams", access: .admin, response: success("DeadSets"))
+            ],
+            "/api/dead/replay": [
+                "post": operation(
+                    "Replay presence dead letters (back into the presence stream) and dead renewals (scheduled now)", tag: "streams",
+                    access: .admin, body: ref("DeadReplayRequest"), response: success("DeadReplayReport"), errors: [404, 422])
+            ],
         ]
     }
 

@@ -171,6 +171,25 @@ extension OpenAPIDocument {
             "DeadRenewalList": object(
                 ["renewals": array(record(["cameraId": integer, "attempts": integer, "error": string, "failedAt": integer]))], required: ["renewals"]),
             "Retried": object(["retried": integer], required: ["retried"]),
+            "DeadSets": object(
+                [
+                    "presence": array(
+                        record([
+                            "id": string, "originalId": string, "error": string, "attempts": integer,
+                            "fields": ["type": "object", "additionalProperties": string], "replayable": boolean,
+                        ])),
+                    "renewals": array(record(["cameraId": integer, "attempts": integer, "error": string, "failedAt": integer])),
+                ], required: ["presence", "renewals"]),
+            "DeadReplayRequest": object([
+                "presence": [
+                    "type": "array", "items": ["type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"], "maxItems": 10_000,
+                    "description": "presence dead letter ids (GET /api/dead); an unknown one is 404 and nothing is replayed",
+                ],
+                "cameraIds": ["type": "array", "items": id, "maxItems": 10_000, "description": "cameras with a dead renewal (else 404)"],
+                "all": ["type": "boolean", "description": "every replayable presence dead letter and every dead renewal; not with the lists"],
+            ]),
+            "DeadReplayReport": object(
+                ["presence": integer, "renewals": integer, "skipped": array(string)], required: ["presence", "renewals", "skipped"]),
         ]
     }
 }

@@ -1,0 +1,79 @@
+import Hummingbird
+import LookoutCore
+import LookoutNotify
+
+/// Both dead sets for admins: presence dead letters (`presence:dead`) and dead renewals
+/// (`renewals:dead`), listed and replayed with ``DeadReplay`` (what `lookout dead` runs).
+/// The renewal half needs the stream operations; without them those routes answer 503.
+struct DeadLetterRoutes: Sendable {
+    let letters: PresenceDeadLetters
+    let operations: (any StreamOperations)?
+    let configuration: APIConfiguration
+
+    func register(on router: RouteTable) {
+        router.get("/api/dead", .admin) { _, _ in
+            let presence = try await letters.list().map(PresenceItem.init)
+            let renewals = try await available().deadRenewals()
+            return try JSONResponse.make(Success(DeadSets(presence: presence, renewals: renewals)))
+        }
+        router.post("/api/dead/replay", .admin) { request, _ in
+            let body = try await JSONBody.read(request, limit: configuration.maxBodySize)
+            let all = try body.bool("all") ?? false
+            let presence = try Self.streamIDs(body, "presence", maxCount: 10_000) ?? []
+            let cameras = try body.integers("cameraIds", in: 1...Int64.max, maxCount: 10_000) ?? []
+            guard all != !(presence.isEmpty && cameras.isEmpty) else {
+                throw APIError.invalidField("all", "give presence (dead letter ids) and/or cameraIds, or all: true, not both")
+            }
+            do {
+                let report = try await DeadReplay(letters: letters, operations: try available()).run(all: all, presence: presence, cameras: cameras)
+                return try JSONResponse.make(Success(report))
+            } catch let error as DeadLetterError {
+                switch error.kind {
+                case .notFound: throw APIError.notFound(error.message)
+                case .invalidArgument, .notReplayable: throw APIError.invalidField("presence", error.message)
+                }
+            }
+        }
+    }
+
+    /// An array of stream ids (`1700000000000-0`), nil when absent.
+    static func streamIDs(_ body: JSONBody, _ name: String, maxCount: Int) throws(APIError) -> [String]? {
+        guard let value = body.fields[name], value != .null else { return nil }
+        guard case .array(let items) = value else { throw APIError.invalidField(name, "\(name) must be an array, not \(value.kind)") }
+        guard items.count <= maxCount else { throw APIError.invalidField(name, "\(name) may hold at most \(maxCount) ids") }
+        return try items.map { item throws(APIError) in
+            guard case .string(let id) = item, PresenceDeadLetters.isStreamID(id) else {
+                throw APIError.invalidField(name, "\(name) must hold dead letter ids like 1700000000000-0")
+            }
+            return id
+        }
+    }
+
+    struct PresenceItem: Encodable, Sendable {
+        let id: String
+        let originalId: String
+        let error: String
+        let attempts: Int
+        let fields: [String: String]
+        let replayable: Bool
+
+        init(_ letter: PresenceDeadLetter) {
+            id = letter.id
+            originalId = letter.originalID
+            error = letter.error
+            attempts = letter.attempts
+            fields = letter.fields
+            replayable = letter.event != nil
+        }
+    }
+
+    struct DeadSets: Encodable, Sendable {
+        let presence: [PresenceItem]
+        let renewals: [DeadRenewal]
+    }
+
+    private func available() throws(APIError) -> any StreamOperations {
+        guard let operations else { throw APIError.unavailable("stream operations are not configured on this gateway") }
+        return operations
+    }
+}
