@@ -23,6 +23,8 @@ struct SyncFileFenceTests {
             // A restored backup: the same file with the expired URL.
             let restored = current.replacingOccurrences(of: Fixture.url("fresh"), with: Fixture.url("expired"))
             try restored.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
+            // Restored with its mode (0600), so nothing but the contents tells it apart.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: harness.configPath)
             #expect(harness.fileSources()["cam-1"] == Fixture.url("expired"))
             await running.sync.requestReconcile()
             #expect(await eventually { harness.fileSources()["cam-1"] == Fixture.url("fresh") })

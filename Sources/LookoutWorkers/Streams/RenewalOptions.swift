@@ -12,8 +12,9 @@ public struct RenewalOptions: Sendable, Equatable {
     /// Retries with backoff go on until this long before the old URL expires (the last one at
     /// that moment); after it the camera counts as expired.
     public var expiryMargin: Duration = .seconds(60)
-    /// A camera whose URL expired (or that never had one) and still fails is retried this often
-    /// (±`retry.jitter`), marked `retrying` with its error, never given up.
+    /// A camera whose URL expired (or that never had one) and still fails is marked `retrying`
+    /// with its error and retried with backoff from `retry.initial` up to this (±`retry.jitter`),
+    /// never given up.
     public var expiredRetry: Duration = .seconds(600)
     /// A device-offline answer is retried after this, not with backoff.
     public var deviceOfflineRetry: Duration = .seconds(300)
@@ -32,8 +33,9 @@ public struct RenewalRetry: Sendable, Equatable {
 
     public init() {}
 
-    public func delay(afterAttempt attempt: Int) -> Duration {
-        let base = min(initial.inSeconds * Double(1 << min(max(attempt - 1, 0), 20)), maximum.inSeconds)
+    /// The delay after `attempt` failed attempts, capped at `cap` (`maximum` when nil).
+    public func delay(afterAttempt attempt: Int, cap: Duration? = nil) -> Duration {
+        let base = min(initial.inSeconds * Double(1 << min(max(attempt - 1, 0), 20)), (cap ?? maximum).inSeconds)
         return jittered(base)
     }
 

@@ -346,7 +346,8 @@ struct RetryPlan {
                 let candidate = now + options.retry.delay(afterAttempt: attempt).inMilliseconds
                 (next, outcome, error) = (min(candidate, deadline), .retry, failure.message)
             } else {
-                let slow = now + options.retry.jittered(options.expiredRetry.inSeconds).inMilliseconds
+                // No URL to lose any more: back off up to the slow cadence, never give up.
+                let slow = now + options.retry.delay(afterAttempt: attempt, cap: options.expiredRetry).inMilliseconds
                 let state = expiresAt == nil ? "no stream URL yet" : "stream URL expired"
                 (next, outcome, error) = (slow, .expired, "\(state); retrying every \(options.expiredRetry): \(failure.message)")
             }
