@@ -81,6 +81,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +107,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -221,7 +223,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LookoutStreamsTests",
-            dependencies: ["LookoutTestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "LookoutTestSupport", "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutHikConnect", "LookoutHikSimulator",
+                .product(name: "Yams", package: "Yams"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -36,6 +36,13 @@ public struct RedisKeys: Sendable, Hashable {
     public var renewalLeasePrefix: String { prefix + "renewals:lease:" }
     /// A camera's renewal lease: holds the claim's token.
     public func renewalLease(cameraID: Int64) -> String { renewalLeasePrefix + String(cameraID) }
+    /// Set when the renewal queue was seeded from PostgreSQL; missing after Redis lost its data.
+    public var renewalsSeeded: String { prefix + "renewals:seeded" }
+    /// Set while renewals are paused because Hik-Connect refused the credentials (value: the
+    /// error, never a secret); every renewal worker stops claiming until a probe succeeds.
+    public var renewalsPaused: String { prefix + "renewals:paused" }
+    /// Lock so that one renewal worker at a time probes whether paused renewals may resume.
+    public var renewalsProbe: String { prefix + "renewals:probe" }
     /// A stream named by a worker file (`presence` by default), under the prefix.
     public func stream(_ name: String) -> String { prefix + name }
     /// Pub/sub channel telling the MediaMTX sync that desired paths changed (payload: a path
@@ -47,6 +54,9 @@ public struct RedisKeys: Sendable, Hashable {
     public var mediamtxLease: String { prefix + "mediamtx:lease" }
     /// The Hik-Connect rate limiter's window, shared by every process.
     public var hikRateLimit: String { prefix + "hik:ratelimit" }
+    /// Set (with a TTL) after the cloud answered "rate limited": every process's limiter waits
+    /// until it expires before taking a slot.
+    public var hikRateLimitBackoff: String { prefix + "hik:ratelimit:backoff" }
     /// The cached Hik-Connect access token, shared by every process.
     public var hikToken: String { prefix + "hik:token" }
 }

@@ -43,3 +43,11 @@ extension HikConnectClient {
         return rows
     }
 }
+
+extension HikConnectClient {
+    /// One cheap authenticated request (`devices/get`, one row): whether the account's
+    /// credentials and token work now. Renewal workers probe with it while renewals are paused.
+    public func probe() async throws(HikConnectError) {
+        _ = try await call(Self.devicesPath, body: ["pageIndex": 1, "pageSize": 1, "filter": ["matchKey": ""]])
+    }
+}

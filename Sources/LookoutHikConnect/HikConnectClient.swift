@@ -25,7 +25,8 @@ public final class HikConnectClient: Sendable {
     public init(configuration: HikConnectConfiguration, redis: RedisClient, httpClient: HTTPClient = .shared, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        rateLimiter = HikRateLimiter(redis: redis, key: configuration.keys.hikRateLimit, rateLimit: configuration.rateLimit, logger: logger)
+        rateLimiter = HikRateLimiter(
+            redis: redis, key: configuration.keys.hikRateLimit, backoffKey: configuration.keys.hikRateLimitBackoff, rateLimit: configuration.rateLimit, logger: logger)
         circuitBreaker = HikCircuitBreaker(configuration: configuration.circuitBreaker, logger: logger)
         transport = HikTransport(
             httpClient: httpClient, limiter: rateLimiter, breaker: circuitBreaker, timeout: configuration.requestTimeout, logger: logger)

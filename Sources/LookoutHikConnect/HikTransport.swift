@@ -21,17 +21,27 @@ struct HikTransport: Sendable {
     /// Sends `body` to `baseURL + path` and returns the envelope's `data` (`.null` when absent).
     func post(baseURL: String, path: String, body: HikJSON, token: String?) async throws(HikConnectError) -> HikJSON {
         let ticket = try breaker.admit()
+        let slot: HikRateLimiter.Slot
         do {
-            try await limiter.acquire()
+            // Held until the answer is back: the time the request takes to leave counts too.
+            slot = try await limiter.acquire(holdingFor: timeout + .seconds(1))
         } catch {
             breaker.record(.neutral, ticket: ticket)
             throw error
+        }
+        if let gate = HikRequestGate.check, !(await gate()) {
+            await limiter.sent(slot)
+            breaker.record(.neutral, ticket: ticket)
+            logger.debug("Hik-Connect call stopped by its caller before sending", metadata: ["lookout.hik.path": "\(path)"])
+            throw HikConnectError(.cancelled, "the caller may no longer send this request")
         }
         let started = ContinuousClock.now
         let (status, bytes): (UInt, ByteBuffer)
         do {
             (status, bytes) = try await send(url: baseURL.trimmingTrailingSlash + path, body: body, token: token)
+            await limiter.sent(slot)
         } catch {
+            await limiter.sent(slot)
             breaker.record(error.isTransportFailure ? .failure : .neutral, ticket: ticket)
             log(path: path, started: started, error: error)
             throw error
@@ -49,7 +59,21 @@ struct HikTransport: Sendable {
             return data
         } catch {
             log(path: path, started: started, error: error)
+            if error.code == .rateLimited { await backOff(path: path) }
             throw error
+        }
+    }
+
+    /// A rate-limit answer: every process of the account pauses for one window (shared in Redis).
+    private func backOff(path: String) async {
+        HikMetrics.countRateLimitAnswer()
+        do {
+            try await limiter.backOff()
+            logger.warning(
+                "Hik-Connect answered rate limited; every process backs off",
+                metadata: ["lookout.hik.path": "\(path)", "lookout.hik.backoff_ms": "\(limiter.rateLimit.backoff.microseconds / 1000)"])
+        } catch {
+            logger.warning("Hik-Connect answered rate limited; shared back-off not set", metadata: ["lookout.hik.error": "\(error)"])
         }
     }
 

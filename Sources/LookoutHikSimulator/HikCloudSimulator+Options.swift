@@ -33,6 +33,10 @@ extension HikCloudSimulator {
         public var encryption = false
         /// Added before every API answer.
         public var latencyMilliseconds = 0
+        /// At most this long (uniformly random) between a request coming in and its arrival
+        /// being counted against the rate limit: a request that is slow to reach the cloud (a
+        /// loaded client machine, a slow network). 0: counted at once.
+        public var arrivalDelayMilliseconds = 0
         /// `host[:port]` the RTMP URLs point at (port 1935 when omitted).
         public var rtmpHost = "127.0.0.1"
         /// Lifetime of every new live URL; nil: what the request asks (7 days when it asks nothing).

@@ -30,6 +30,8 @@ struct HikSimulatorAPIRoutes: Sendable {
     }
 
     private func serve(_ request: Request, path: String, authenticated: Bool, _ handler: Handler) async throws -> Response {
+        let arrivalDelay = control.options.arrivalDelayMilliseconds
+        if arrivalDelay > 0 { try await Task.sleep(for: .milliseconds(Int.random(in: 0...arrivalDelay))) }
         switch control.admit(path: path) {
         case .rateLimited(let code):
             logger.debug("Rate limit answered", metadata: ["lookout.hik.path": "\(path)"])

@@ -12,6 +12,38 @@ import Foundation
 public enum AtomicFile {
     /// Writes `contents` to `path` atomically with `permissions` (whatever the old file had).
     public static func write(_ contents: String, to path: String, permissions: FilePermissions = .ownerOnly) throws(MediaMTXConfigError) {
+        try prepare(contents, for: path, permissions: permissions).commit()
+    }
+
+    /// A temporary file holding the new contents, synced, not yet renamed over its target:
+    /// ``commit()`` puts it in place, ``discard()`` removes it. A writer checks its right to
+    /// write (a lease) between the two, as late as it can.
+    public struct Prepared: Sendable {
+        public let path: String
+        let temporary: String
+
+        /// Renames the temporary file over `path` and syncs the folder.
+        public func commit() throws(MediaMTXConfigError) {
+            guard rename(temporary, path) == 0 else {
+                let error = AtomicFile.failure("rename over", path)
+                unlink(temporary)
+                throw error
+            }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folderDescriptor >= 0 {
+                _ = fsync(folderDescriptor)
+                close(folderDescriptor)
+            }
+        }
+
+        public func discard() {
+            unlink(temporary)
+        }
+    }
+
+    /// Writes `contents` to a temporary file next to `path`, with `permissions`, and syncs it.
+    public static func prepare(_ contents: String, for path: String, permissions: FilePermissions = .ownerOnly) throws(MediaMTXConfigError) -> Prepared {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString.prefix(8)
@@ -38,13 +70,8 @@ public enum AtomicFile {
             }
             guard fsync(descriptor) == 0 else { throw failure("fsync", temporary) }
         }
-        guard rename(temporary, path) == 0 else { throw failure("rename over", path) }
         written = true
-        let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
+        return Prepared(path: path, temporary: temporary)
     }
 
     /// The permission bits of the file at `path`; nil when it does not exist.
@@ -54,7 +81,7 @@ public enum AtomicFile {
         return UInt32(status.st_mode & 0o7777)
     }
 
-    private static func failure(_ action: String, _ path: String) -> MediaMTXConfigError {
+    fileprivate static func failure(_ action: String, _ path: String) -> MediaMTXConfigError {
         MediaMTXConfigError(.io, "cannot \(action) \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -9,6 +9,7 @@ public struct MediaMTXConfigError: Error, Sendable, CustomStringConvertible {
             case invalidSource = "invalid source"
             case unknownKey = "unknown key"
             case io = "file error"
+            case fenced = "fenced"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -23,6 +24,8 @@ public struct MediaMTXConfigError: Error, Sendable, CustomStringConvertible {
         public static var unknownKey: Self { .init(.unknownKey) }
         /// Reading, writing, syncing or renaming a file failed.
         public static var io: Self { .init(.io) }
+        /// The writer lost its lease before the rename: the file was left as it was.
+        public static var fenced: Self { .init(.fenced) }
 
         public var description: String { value.rawValue }
     }

@@ -44,6 +44,11 @@ public struct MediaMTXLease: Sendable {
         try await redis.eval(Self.renewScript, keys: [key], arguments: [token, String(ttl.inMilliseconds)]).int == 1
     }
 
+    /// Whether this holder has the lease now (read only: the fence checked right before a write).
+    public func holds() async throws(RedisError) -> Bool {
+        try await redis.get(key) == token
+    }
+
     /// Gives the lease up if this holder has it.
     public func release() async throws(RedisError) {
         try await redis.eval(Self.releaseScript, keys: [key], arguments: [token])

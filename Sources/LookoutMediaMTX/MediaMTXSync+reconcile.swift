@@ -29,6 +29,14 @@ extension MediaMTXSync {
             return RoundOutcome(problem: error.message)
         }
 
+        if await writer.changedByOthers(current: config.yaml) {
+            MediaMTXMetrics.countFileRestored()
+            await state.foundExternalChange()
+            logger.warning(
+                "mediamtx.yml was changed by something else since this sync wrote it; restoring the managed paths",
+                metadata: ["lookout.mediamtx.file": "\(options.configPath)"])
+        }
+
         let live: [String: String]?
         do {
             live = Dictionary(try await api.pathConfigs().map { ($0.name, $0.source ?? "") }, uniquingKeysWith: { first, _ in first })
@@ -49,6 +57,11 @@ extension MediaMTXSync {
             outcome.problem = error.message
         }
         guard let live else { return outcome }
+        guard (try? await lease.holds()) == true else {
+            logger.warning("MediaMTX sync lost its lease during a round; API changes skipped")
+            outcome.problem = "lease lost"
+            return outcome
+        }
         if let problem = await applyToAPI(plan.targets, live: live, managed: managed) { outcome.problem = problem }
         for (name, pending) in plan.swaps.sorted(by: { $0.key < $1.key }) where plan.targets[name] == pending {
             guard await confirmedLive(name, pending, live: live) else { continue }
@@ -114,9 +127,15 @@ extension MediaMTXSync {
         if replacing { await writer.forgetLastWrite() }
         if !removed.isEmpty { await state.owe(deletes: removed) }
         try managedNames.save(managed.union(names))
+        let writesBefore = await writer.writeCount
         try await writer.write(rendered.yaml)
         try managedNames.save(names)
-        logger.info("mediamtx.yml written", metadata: ["lookout.mediamtx.paths": "\(names.count)", "lookout.mediamtx.removed": "\(removed.sorted())"])
+        let metadata: Logger.Metadata = ["lookout.mediamtx.paths": "\(names.count)", "lookout.mediamtx.removed": "\(removed.sorted())"]
+        if await writer.writeCount > writesBefore {
+            logger.info("mediamtx.yml written", metadata: metadata)
+        } else {
+            logger.debug("mediamtx.yml already as rendered; not written", metadata: metadata)
+        }
     }
 
     /// Whether `mediamtx.yml` or its sidecar lets in more users than the configured permissions

@@ -19,6 +19,11 @@ public import ServiceLifecycle
 /// `<prefix>mediamtx:changed` (``MediaMTXChangeSignal``), so a restarted MediaMTX, a lost API
 /// change or a missed signal converge by the next round. A failed round is retried with backoff.
 ///
+/// **The file on disk is the truth.** A round compares its rendering with the file as read
+/// now, not with its own last write, so a file something else replaced (a restored backup with
+/// expired URLs) is restored, with a warning and `lookout_mediamtx_file_restored_total`. The
+/// lease is re-checked right before the rename and before API changes (fencing).
+///
 /// **Swaps.** A source change drops the path's viewers, so a pending URL goes live when the path
 /// has no readers, or at its deadline, whichever comes first; until then the old URL stays. After
 /// the API confirms the new source, ``ManagedPathSource/promoted(name:source:)`` moves it to
@@ -47,6 +52,9 @@ public final class MediaMTXSync: Service, Sendable {
         public var looseFileModesFound = 0
         /// The mode of the last file found too open, in octal (`0644`); nil once replaced.
         public var looseFileMode: String?
+        /// Times `mediamtx.yml` was found changed by something else since this sync wrote it
+        /// (a restored backup, another writer); each time the managed paths were restored.
+        public var externalChangesRestored = 0
     }
 
     public let options: MediaMTXSyncOptions
@@ -69,8 +77,13 @@ public final class MediaMTXSync: Service, Sendable {
         self.api = api
         self.redis = redis
         self.keys = keys
-        self.lease = MediaMTXLease(redis: redis, key: keys.mediamtxLease, ttl: options.leaseTTL)
-        self.writer = CoalescingFileWriter(path: options.configPath, minInterval: options.minWriteInterval, permissions: options.filePermissions)
+        let lease = MediaMTXLease(redis: redis, key: keys.mediamtxLease, ttl: options.leaseTTL)
+        self.lease = lease
+        // Fenced: the lease is re-checked right before the rename, so a sync that lost it
+        // (stalled past its TTL while another took over) never replaces the file.
+        self.writer = CoalescingFileWriter(
+            path: options.configPath, minInterval: options.minWriteInterval, permissions: options.filePermissions,
+            fence: { (try? await lease.holds()) == true })
         self.managedNames = MediaMTXManagedNames(configPath: options.configPath, permissions: options.filePermissions)
         self.logger = logger
     }
@@ -200,6 +213,8 @@ actor SyncState {
         if problem == nil { status.cleanRounds += 1 }
         status.lastProblem = problem
     }
+
+    func foundExternalChange() { status.externalChangesRestored += 1 }
 
     func owe(deletes names: Set<String>) { pendingDeletes.formUnion(names) }
     func deleted(_ name: String) { pendingDeletes.remove(name) }

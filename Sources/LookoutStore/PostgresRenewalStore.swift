@@ -172,12 +172,12 @@ extension PostgresRenewalStore {
         }
     }
 
-    /// Closes a history row whose worker lost its lease: another worker does the renewal.
-    public func abandoned(renewalID: Int64) async throws(StoreError) {
+    /// Closes a history row whose worker lost its lease (or was stopped): another worker does the renewal.
+    public func abandoned(renewalID: Int64, reason: String = "lease lost") async throws(StoreError) {
         let logger = logger
         try await client.store("closing an abandoned renewal") { client in
             try await client.query(
-                "UPDATE renewals SET finished_at = now(), outcome = 'cancelled', error = 'lease lost' WHERE id = \(renewalID)", logger: logger)
+                "UPDATE renewals SET finished_at = now(), outcome = 'cancelled', error = \(reason) WHERE id = \(renewalID)", logger: logger)
         }
     }
 }

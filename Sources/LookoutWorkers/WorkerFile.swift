@@ -55,7 +55,8 @@ public enum WorkerFile: Sendable, Equatable {
             options.retry.initial = try reader.duration("retryInitial", default: options.retry.initial)
             options.retry.maximum = try reader.duration("retryMaximum", default: options.retry.maximum)
             options.retry.jitter = try reader.double("retryJitter", default: options.retry.jitter)
-            options.retry.maxAttempts = try reader.int("maxAttempts", default: options.retry.maxAttempts, in: 1...1000)
+            options.expiredRetry = try reader.duration("expiredRetry", default: options.expiredRetry)
+            options.credentialProbe = try reader.duration("credentialProbe", default: options.credentialProbe)
             file = .renewal(options)
         case "mediamtx-sync":
             var options = MediaMTXSyncFile()

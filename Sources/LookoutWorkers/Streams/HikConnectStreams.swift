@@ -24,6 +24,14 @@ public struct HikConnectStreams: LiveAddressProvider, CameraInventory {
         }
     }
 
+    public func probe() async throws(RenewalFailure) {
+        do {
+            try await client.probe()
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
     public func cameras() async throws -> [DiscoveredCamera] {
         do {
             return try await client.cameras().map {
@@ -42,11 +50,13 @@ public struct HikConnectStreams: LiveAddressProvider, CameraInventory {
         }
     }
 
-    /// Device offline is a camera state; server trouble is worth a retry; the rest is not.
+    /// Device offline is a camera state; refused credentials (or a token refused even after a
+    /// fresh login) concern the whole account; server trouble is worth a retry; the rest is not.
     static func failure(_ error: HikConnectError) -> RenewalFailure {
         switch error.code {
         case .deviceOffline: RenewalFailure(.deviceOffline, "device offline (\(error.code))")
-        case .serverError, .timeout, .unreachable, .circuitOpen, .rateLimited, .tokenInvalid, .redis, .invalidResponse:
+        case .badCredentials, .tokenInvalid: RenewalFailure(.credentials, "Hik-Connect \(error.code): \(error.message)")
+        case .serverError, .timeout, .unreachable, .circuitOpen, .rateLimited, .redis, .invalidResponse, .cancelled:
             RenewalFailure(.retryable, "Hik-Connect \(error.code): \(error.message)")
         default: RenewalFailure(.permanent, "Hik-Connect \(error.code): \(error.message)")
         }

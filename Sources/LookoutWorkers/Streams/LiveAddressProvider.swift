@@ -4,6 +4,12 @@ public import LookoutStore
 public protocol LiveAddressProvider: Sendable {
     /// A new URL for the camera, valid for about `lifetime`; `expiresAt` in Unix ms.
     func liveAddress(for target: RenewalTarget, lifetime: Duration) async throws(RenewalFailure) -> (url: String, expiresAt: Int64)
+    /// One cheap authenticated call: whether paused renewals (`.credentials`) may resume.
+    func probe() async throws(RenewalFailure)
+}
+
+extension LiveAddressProvider {
+    public func probe() async throws(RenewalFailure) {}
 }
 
 /// Why a renewal attempt failed, as the worker acts on it.
@@ -13,8 +19,11 @@ public struct RenewalFailure: Error, Sendable, CustomStringConvertible {
         case deviceOffline
         /// Worth retrying with backoff (5xx, timeouts, rate limits, a breaker that is open).
         case retryable
-        /// Retrying cannot help (not found, encrypted, bad credentials, no resource id).
+        /// Retrying cannot help (not found, encrypted, no resource id).
         case permanent
+        /// The account's credentials or token are refused: no camera can renew. Every renewal
+        /// pauses (shared in Redis) until a probe succeeds; the camera is not at fault.
+        case credentials
     }
 
     public let kind: Kind

@@ -10,8 +10,12 @@ public import LookoutRedis
 /// - `renewals:running` (sorted set): camera id → lease expiry. `claim` moves due jobs there
 ///   atomically (one Lua call), so two workers never get the same job; a worker renews its lease
 ///   while it works; `reapExpiredLeases` puts jobs whose worker died back as due now.
-/// - `renewals:lease:{id}` holds the claim's token: a worker whose lease was lost cannot finish
-///   (or reschedule) a job another worker has taken since.
+/// - `renewals:lease:{id}` holds the claim's token. Reaping deletes it, and `renewLease`,
+///   `finish` and `release` act only while the job is in `running` with that token: a worker
+///   whose lease was lost (stalled, paused past it) can neither extend, finish nor reschedule
+///   a job, whether or not another worker has taken it since (fencing).
+/// - `renewals:seeded` marks a queue seeded from PostgreSQL; its absence means Redis lost its
+///   data, and the worker re-seeds at once.
 /// - `renewals:dead` (sorted set): camera id → when it gave up; the error is in PostgreSQL.
 public struct RenewalQueue: Sendable {
     let redis: RedisClient
@@ -92,7 +96,8 @@ public struct RenewalQueue: Sendable {
         return due
         """)
 
-    /// Extends the lease; false when it was lost (reaped and maybe taken by another worker).
+    /// Extends the lease; false when it was lost (reaped, and maybe taken by another worker).
+    /// Also the fence a worker checks right before a cloud call.
     public func renewLease(_ claim: Claim, now: Int64, lease: Duration) async throws(RedisError) -> Bool {
         let leaseMillis: Int64 = lease.inMilliseconds
         let leaseEnd: Int64 = now + leaseMillis
@@ -103,6 +108,7 @@ public struct RenewalQueue: Sendable {
 
     static let renewScript = RedisScript(
         """
+        if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
         if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 0 end
         redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
@@ -121,6 +127,7 @@ public struct RenewalQueue: Sendable {
 
     static let finishScript = RedisScript(
         """
+        if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
         if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
         redis.call('ZREM', KEYS[1], ARGV[1])
         redis.call('DEL', KEYS[2])
@@ -132,9 +139,31 @@ public struct RenewalQueue: Sendable {
         return 1
         """)
 
-    /// Jobs whose worker stopped renewing its lease go back to `renewals`, due now.
+    /// Gives a held job back unfinished (shutdown, renewals paused): due again at `dueAt` (now
+    /// when nil), lease deleted, so another worker may run it at once. Not a failure. Does
+    /// nothing (returns false) when the claim is no longer this worker's.
+    @discardableResult
+    public func release(_ claim: Claim, dueAt: Int64? = nil, now: Int64) async throws(RedisError) -> Bool {
+        let reply = try await redis.eval(
+            Self.releaseScript, keys: [running, leaseKey(claim.cameraID), keys.renewals],
+            arguments: [String(claim.cameraID), claim.token, String(dueAt ?? now)])
+        return reply.int == 1
+    }
+
+    static let releaseScript = RedisScript(
+        """
+        if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('DEL', KEYS[2])
+        redis.call('ZADD', KEYS[3], 'LT', ARGV[3], ARGV[1])
+        return 1
+        """)
+
+    /// Jobs whose worker stopped renewing its lease go back to `renewals`, due now, and their
+    /// lease is deleted: the stalled worker can no longer renew, finish or release them.
     public func reapExpiredLeases(now: Int64) async throws(RedisError) -> Int {
-        let reply = try await redis.eval(Self.reapScript, keys: [running, keys.renewals], arguments: [String(now)])
+        let reply = try await redis.eval(Self.reapScript, keys: [running, keys.renewals], arguments: [String(now), keys.renewalLeasePrefix])
         return reply.int ?? 0
     }
 
@@ -143,10 +172,22 @@ public struct RenewalQueue: Sendable {
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         for _, id in ipairs(expired) do
             redis.call('ZREM', KEYS[1], id)
+            redis.call('DEL', ARGV[2] .. id)
             redis.call('ZADD', KEYS[2], 'LT', ARGV[1], id)
         end
         return #expired
         """)
+
+    /// Whether the queue was seeded from PostgreSQL since Redis last lost its data (the marker
+    /// goes with the rest of the keys when Redis restarts empty or is flushed).
+    public func isSeeded() async throws(RedisError) -> Bool {
+        try await redis.exists(keys.renewalsSeeded)
+    }
+
+    /// Marks the queue seeded (see ``isSeeded()``).
+    public func markSeeded() async throws(RedisError) {
+        _ = try await redis.send(RedisCommand("SET", [keys.renewalsSeeded, "1"]))
+    }
 
     /// The next due time, to sleep until it (nil when nothing is scheduled).
     public func nextDueAt() async throws(RedisError) -> Int64? {
