@@ -1,3 +1,5 @@
+import Foundation
+
 /// One invariant after one fault: whether it held, and the figure that says how well.
 struct ChaosCheck: Sendable {
     let passed: Bool

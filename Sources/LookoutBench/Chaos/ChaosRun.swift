@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import LookoutCore
 import LookoutSimulator
+import PostgresNIO
 
 /// `lookout chaos`: the fault matrix of issue 12. A fleet of simulated NVRs with churn on two
 /// gateways, a dashboard on each, two presence workers, a sweeper, a renewal worker against the
