@@ -13,8 +13,8 @@ struct ChaosProbe: Sendable {
     let cameras: Int
 
     /// Hostname → status in PostgreSQL, or nil while it cannot be read.
-    func postgres() -> [String: String]? {
-        guard let text = commandOutput(["psql", "-X", "-At", "-F", "\t", databaseURL, "-c", "SELECT hostname, status FROM nvrs"]) else { return nil }
+    func postgres() async -> [String: String]? {
+        guard let text = await commandOutput(["psql", "-X", "-At", "-F", "\t", databaseURL, "-c", "SELECT hostname, status FROM nvrs"]) else { return nil }
         var statuses: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
@@ -30,16 +30,16 @@ struct ChaosProbe: Sendable {
         let deadline = heal + bound
         while true {
             let tick = ContinuousClock.now
-            sample(into: &observation, at: tick)
+            await sample(into: &observation, at: tick)
             if observation.isStable(heal: heal, at: tick) || tick >= deadline { return observation }
             try await Task.sleep(until: tick + interval)
         }
     }
 
-    private func sample(into observation: inout ChaosObservation, at now: ContinuousClock.Instant) {
+    private func sample(into observation: inout ChaosObservation, at now: ContinuousClock.Instant) async {
         observation.samples += 1
         let connected = fleets.reduce(into: Set<String>()) { $0.formUnion($1.connectedHostnames) }
-        guard let stored = postgres() else {
+        guard let stored = await postgres() else {
             observation.postgresUnreachable += 1
             for invariant in ["truth", "dashboards"] { observation.bad(invariant, "PostgreSQL unreachable", at: now) }
             return

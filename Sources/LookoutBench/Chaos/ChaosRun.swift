@@ -159,6 +159,14 @@ public struct ChaosRun: Sendable {
 
         var matrix = ChaosMatrix()
         for fault in faults {
+            // Each fault from a settled system: after a failed row, the dashboards are reopened and
+            // the views given up to 20 s to agree again, so one fault's damage is not the next's.
+            if matrix.rows.last?.passed == false {
+                for dashboard in dashboards { dashboard.reload() }
+                let settling = ContinuousClock.now
+                let settled = try await probe.observe(heal: settling, bound: .seconds(20), interval: Self.interval)
+                if !settled.isStable(heal: settling, at: .now) { print("chaos: not settled before the next fault: \(settled.lastFigures)") }
+            }
             let row = try await step(fault, roles: roles, probe: probe)
             matrix.rows.append(row)
             print("chaos: \(row.fault): \(row.passed ? "pass" : "FAIL"), recovery \(row.recovery.map { String(format: "%.1f s", $0) } ?? "none"); "
@@ -213,7 +221,7 @@ public struct ChaosRun: Sendable {
         checks.append(
             ("no invalid mediamtx.yml",
                 ChaosCheck(passed: invalid == 0, figure: "\(invalid) of \(after.versions - before.versions) writes" + (invalid > 0 ? " (\(after.lastProblem ?? ""))" : ""))))
-        let (doubles, fetched) = Self.doubleFetches(roles.issuedAddresses(), since: stepStart)
+        let (doubles, fetched) = Self.doubleFetches(await roles.issuedAddresses(), since: stepStart)
         checks.append(("no double fetch", ChaosCheck(passed: doubles == 0, figure: "\(doubles) of \(fetched) fetches")))
         let recovery: Double? =
             recovered ? ["truth", "dashboards", "expired"].map { observation.recovery($0, heal: heal, interval: Self.interval) }.max() : nil

@@ -102,23 +102,23 @@ final class ChaosSystem: Sendable {
             try await Task.sleep(for: .seconds(1))
             try start(name)
         case .redisRestartedEmpty:
-            try servers.run("redis-kill")
-            try servers.run("redis-start")
+            try await servers.run("redis-kill")
+            try await servers.run("redis-start")
         case .redisPaused(let hold):
-            try servers.run("redis-pause")
+            try await servers.run("redis-pause")
             try? await Task.sleep(for: hold)
-            try servers.run("redis-resume")
+            try await servers.run("redis-resume")
         case .redisDown(let hold):
-            try servers.run("redis-kill")
+            try await servers.run("redis-kill")
             try? await Task.sleep(for: hold)
-            try servers.run("redis-start")
+            try await servers.run("redis-start")
         case .postgresRestarted:
-            try servers.run("pg-stop")
-            try servers.run("pg-start")
+            try await servers.run("pg-stop")
+            try await servers.run("pg-start")
         case .postgresDown(let hold):
-            try servers.run("pg-stop")
+            try await servers.run("pg-stop")
             try? await Task.sleep(for: hold)
-            try servers.run("pg-start")
+            try await servers.run("pg-start")
         case .mediamtxDown(let hold):
             try await post(mediamtxPort, "/sim/down")
             try? await Task.sleep(for: hold)
@@ -141,8 +141,8 @@ final class ChaosSystem: Sendable {
     }
 
     /// Camera (resourceId) → Unix ms of each live address the cloud issued.
-    func issuedAddresses() -> [String: [Int64]] {
-        guard let text = commandOutput(["curl", "-sf", "http://127.0.0.1:\(cloudPort)/sim/issued"]),
+    func issuedAddresses() async -> [String: [Int64]] {
+        guard let text = await commandOutput(["curl", "-sf", "http://127.0.0.1:\(cloudPort)/sim/issued"]),
             let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [NSNumber]]
         else { return [:] }
         return object.mapValues { $0.map(\.int64Value) }
@@ -150,7 +150,7 @@ final class ChaosSystem: Sendable {
 
     private func post(_ port: Int, _ path: String, _ body: String = "{}") async throws {
         guard
-            commandOutput(["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)\(path)"])
+            await commandOutput(["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)\(path)"])
                 != nil
         else { throw BenchError("POST \(path) on port \(port) failed") }
     }

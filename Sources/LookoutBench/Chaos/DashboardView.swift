@@ -16,15 +16,18 @@ final class DashboardView: Sendable {
         /// Notifications whose `seq` was not the one after the last (within an epoch).
         var gaps = 0
         var connections = 0
+        var reloadRequested = false
     }
 
     let name: String
     private let state = Locked(State())
+    private let connection = Locked<Task<Void, Never>?>(nil)
     private let task: Task<Void, Never>
 
     init(name: String, port: Int, key: String, logger: Logger) {
         self.name = name
         let state = self.state
+        let connection = self.connection
         task = Task {
             while !Task.isCancelled {
                 let resume = state.withLock { state -> String in
@@ -34,15 +37,21 @@ final class DashboardView: Sendable {
                     if let epoch = state.epoch { hello += #","epoch":\#(epoch)"# }
                     return hello + "}"
                 }
-                _ = try? await WebSocketClient.connect(
-                    url: "ws://127.0.0.1:\(port)/ws", configuration: .init(maxFrameSize: 1 << 24), logger: logger
-                ) { inbound, outbound, _ in
-                    try await outbound.write(.text(resume))
-                    for try await message in inbound.messages(maxSize: 1 << 26) {
-                        guard case .text(let text) = message else { continue }
-                        Self.apply(text, to: state)
+                let current = Task {
+                    _ = try? await WebSocketClient.connect(
+                        url: "ws://127.0.0.1:\(port)/ws", configuration: .init(maxFrameSize: 1 << 24), logger: logger
+                    ) { inbound, outbound, _ in
+                        try await outbound.write(.text(resume))
+                        for try await message in inbound.messages(maxSize: 1 << 26) {
+                            guard case .text(let text) = message else { continue }
+                            Self.apply(text, to: state)
+                        }
                     }
                 }
+                connection.withLock { $0 = current }
+                await withTaskCancellationHandler { await current.value } onCancel: { current.cancel() }
+                // The connection is over: nothing of it can arrive after the reset.
+                state.withLock { if $0.reloadRequested { $0 = State(connections: $0.connections) } }
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
@@ -52,6 +61,13 @@ final class DashboardView: Sendable {
     var snapshot: State { state.withLock { $0 } }
 
     func stop() { task.cancel() }
+
+    /// Starts over as a newly opened page (no `lastSeq`: a snapshot), so that one fault's stale
+    /// view does not count against the next fault.
+    func reload() {
+        state.withLock { $0.reloadRequested = true }
+        connection.withLock { $0?.cancel() }
+    }
 
     private static func apply(_ text: String, to state: Locked<State>) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return }
