@@ -13,7 +13,7 @@ struct ChaosCommand: AsyncParsableCommand {
         abstract: "Fault matrix: kill, pause and stop each role and dependency under a churning fleet; check the invariants after each (exit 1 if one fails).")
 
     @OptionGroup var settings: SettingsOptions
-    @Flag(help: "The short matrix of make test: gateway kill, Redis restarted empty, Redis paused 10 s, PostgreSQL restarted.") var short = false
+    @Flag(help: "The short matrix of make test: gateway kill, Redis restarted empty, Redis paused 20 s, PostgreSQL restarted (bound 30 s).") var short = false
     @Option(help: "Simulated NVRs.") var nvrs = 500
     @Option(help: "Agents per second that disconnect and come back 1-5 s later.") var churn = 3.0
     @Option(help: "Comma-separated faults to run (gateway-kill, presence-kill, sweeper-kill, renewal-kill, sync-kill, redis-empty, redis-pause, redis-down, postgres-restart, postgres-down, mediamtx-down, cloud-500, cloud-token, cloud-429); default: the whole matrix.")

@@ -12,6 +12,9 @@ struct ChaosProbe: Sendable {
     let watcher: ConfigWatcher
     let cameras: Int
 
+    /// Agents the gateways closed with 4005 (heartbeat timeout) so far.
+    var heartbeatTimeouts: Int { fleets.reduce(0) { $0 + ($1.stats.disconnectsByCloseCode[4005] ?? 0) } }
+
     /// Hostname → status in PostgreSQL, or nil while it cannot be read.
     func postgres() async -> [String: String]? {
         guard let text = await commandOutput(["psql", "-X", "-At", "-F", "\t", databaseURL, "-c", "SELECT hostname, status FROM nvrs"]) else { return nil }

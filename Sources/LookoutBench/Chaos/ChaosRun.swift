@@ -112,7 +112,10 @@ public struct ChaosRun: Sendable {
         let roles = ChaosSystem(
             environment: environment, servers: ChaosServers(command: options.servers), folder: folder, workers: options.workers,
             cloudDevices: devices, channels: channels, urlLifetime: Self.urlLifetime, ports: ports)
-        cleanup.add { await roles.stopAll() }
+        cleanup.add {
+            let hung = await roles.stopAll()
+            if !hung.isEmpty { print("chaos: did not stop within 15 s of SIGTERM (killed): \(hung.joined(separator: ", "))") }
+        }
         for name in ChaosSystem.simulators { try roles.start(name) }
         for port in [roles.cloudPort, roles.mediamtxPort] {
             guard try await until(timeout: .seconds(30), { canConnect(port: port) }) else { throw BenchError("simulator did not start on \(port)") }
@@ -194,6 +197,7 @@ public struct ChaosRun: Sendable {
         fflush(nil)
         let stepStart = Int64(Date().timeIntervalSince1970 * 1000)
         let before = probe.watcher.current
+        let closedBefore = probe.heartbeatTimeouts
         try await roles.apply(fault)
         let heal = ContinuousClock.now
         let observation = try await probe.observe(heal: heal, bound: options.bound, interval: Self.interval)
@@ -210,7 +214,13 @@ public struct ChaosRun: Sendable {
             }
             return ChaosCheck(passed: false, figure: observation.lastFigures[invariant] ?? "failing")
         }
-        checks.append(("PostgreSQL = fleet", state("truth")))
+        // A healthy agent (every simulated one heartbeats) closed for silence was marked dead by the
+        // system itself: the fault cost it its connection.
+        let closed = probe.heartbeatTimeouts - closedBefore
+        let truth = state("truth")
+        checks.append(
+            ("PostgreSQL = fleet",
+                closed == 0 ? truth : ChaosCheck(passed: false, figure: "\(truth.figure); \(closed) healthy NVRs closed with 4005")))
         let ghosts = observation.ghosts.count
         checks.append(
             ("no ghost > 15 s",

@@ -74,14 +74,29 @@ final class ChaosSystem: Sendable {
         await process.kill()
     }
 
-    /// Every process still running, terminated (SIGTERM, then waited for).
-    func stopAll() async {
+    /// Every process still running, terminated: SIGTERM, and SIGKILL for one still running 15 s
+    /// later. Returns the names of those that needed SIGKILL (a shutdown that hangs is a finding).
+    @discardableResult
+    func stopAll() async -> [String] {
         let all = processes.withLock { processes in
             defer { processes.removeAll() }
-            return Array(processes.values)
+            return processes
         }
-        await withTaskGroup(of: Void.self) { group in
-            for process in all { group.addTask { await process.terminate() } }
+        return await withTaskGroup(of: String?.self) { group in
+            for (name, process) in all {
+                group.addTask {
+                    guard process.isRunning else { return nil }
+                    Foundation.kill(process.pid, SIGTERM)
+                    let deadline = ContinuousClock.now + .seconds(15)
+                    while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+                    guard process.isRunning else { return nil }
+                    await process.kill()
+                    return name
+                }
+            }
+            var hung: [String] = []
+            for await name in group { if let name { hung.append(name) } }
+            return hung.sorted()
         }
     }
 
