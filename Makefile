@@ -1,11 +1,15 @@
 # The two commands: `make dev` runs the system locally, `make test` passes the tests.
-.PHONY: dev test build services services-stop migrate clean-data
+# `make chaos`: the whole fault matrix (docs/reliability.md); make test runs its short version.
+.PHONY: dev test chaos build services services-stop migrate clean-data
 
 dev:
 	scripts/dev.sh
 
 test:
 	scripts/test.sh
+
+chaos:
+	scripts/chaos.sh --write-doc docs/reliability.md --command-line 'make chaos'
 
 build:
 	swift build

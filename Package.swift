@@ -170,11 +170,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // `lookout bench …`: load generators and measurements, run by hand (docs/benchmarks.md).
+        // `lookout bench …`: load generators and measurements, run by hand (docs/benchmarks.md);
+        // `lookout chaos`: the fault matrix (Chaos/, docs/reliability.md).
         .target(
             name: "LookoutBench",
             dependencies: [
-                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutNotify", "LookoutSimulator",
+                "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutNotify", "LookoutSimulator", "LookoutMediaMTX",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

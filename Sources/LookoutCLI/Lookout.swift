@@ -10,7 +10,7 @@ struct Lookout: AsyncParsableCommand {
             GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, NVRCommand.self, APIKeyCommand.self, RenewCommand.self, DiscoverCommand.self,
             SecretsCommand.self, DeadCommand.self,
             SimulateCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, ChaosCommand.self,
         ]
     )
 }

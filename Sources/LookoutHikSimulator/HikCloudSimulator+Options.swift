@@ -43,6 +43,10 @@ extension HikCloudSimulator {
         public var urlLifetimeSeconds: Int?
         /// Send numbers as strings and numeric strings as numbers, to test lenient clients.
         public var numbersAsStrings = false
+        /// Every API request gets this HTTP 5xx with no envelope while set (an outage); nil: none.
+        public var failStatus: Int?
+        /// Every API request gets the rate-limit answer while true (a 429 storm).
+        public var rateLimitStorm = false
 
         public init() {}
     }

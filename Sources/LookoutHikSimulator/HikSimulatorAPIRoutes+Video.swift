@@ -22,8 +22,9 @@ extension HikSimulatorAPIRoutes {
         if control.isEncrypted(serial), streamProtocol != 1 || (body.string("code") ?? "").isEmpty {
             return HikSimulatorReply.failure("EVZ60019")
         }
-        let expiresAt = unixMillis() + Int64(options.urlLifetimeSeconds ?? requestedLifetime) * 1000
-        let id = control.issueLiveAddress()
+        let now = unixMillis()
+        let expiresAt = now + Int64(options.urlLifetimeSeconds ?? requestedLifetime) * 1000
+        let id = control.issueLiveAddress(resourceId: resourceId, at: now)
         let query = "expire=\(expiresAt / 1000)&id=\(id)&c=\(Self.fakeHex(id, 10))&t=\(Self.fakeSignature(id))&ev=100"
         let stream = "\(camera.deviceSerial)_\(camera.channelNo)_\(quality)"
         let url =

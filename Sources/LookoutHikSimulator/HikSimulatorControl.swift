@@ -17,6 +17,8 @@ public final class HikSimulatorControl: Sendable {
         var window = HikSimulatorRateWindow()
         var stats = HikSimulatorStats()
         var nextLiveID: UInt64 = 786_192_075_142_131_712
+        /// Camera (resourceId) → when each of its live addresses was issued (Unix ms).
+        var issued: [String: [Int64]] = [:]
     }
 
     init(options: HikCloudSimulator.Options) {
@@ -85,9 +87,13 @@ public final class HikSimulatorControl: Sendable {
             state.stats.requests += 1
             state.stats.byPath[path, default: 0] += 1
             let options = state.options
-            guard state.window.arrive(at: now, limit: options.rateLimitPerSecond, enforce: options.enforceRateLimit) else {
+            guard state.window.arrive(at: now, limit: options.rateLimitPerSecond, enforce: options.enforceRateLimit), !options.rateLimitStorm else {
                 state.stats.rateLimited += 1
                 return .rateLimited(code: options.rateLimitErrorCode)
+            }
+            if let status = options.failStatus {
+                state.stats.injectedFailures += 1
+                return .fail(status: status)
             }
             if state.pendingFailures.count > 0 {
                 state.pendingFailures.count -= 1
@@ -127,11 +133,18 @@ public final class HikSimulatorControl: Sendable {
     func isOnline(_ serial: String) -> Bool { state.withLock { !$0.offlineSerials.contains(serial) } }
     func isEncrypted(_ serial: String) -> Bool { state.withLock { $0.options.encryption || $0.encryptedSerials.contains(serial) } }
 
-    /// A new 18-digit live-address id, counted as issued.
-    func issueLiveAddress() -> String {
+    /// Camera (resourceId) → when each of its live addresses was issued (Unix ms), so a harness
+    /// can tell a camera fetched twice for one renewal.
+    public func issuedAddresses() -> [String: [Int64]] {
+        state.withLock { $0.issued }
+    }
+
+    /// A new 18-digit live-address id for camera `resourceId`, counted as issued.
+    func issueLiveAddress(resourceId: String, at unixMillis: Int64) -> String {
         state.withLock { state in
             state.nextLiveID += UInt64.random(in: 1...997)
             state.stats.liveAddressesIssued += 1
+            state.issued[resourceId, default: []].append(unixMillis)
             return String(state.nextLiveID)
         }
     }

@@ -8,7 +8,10 @@ import Hummingbird
 /// - `POST /sim/tokens/revoke`
 /// - `POST /sim/devices/{serial}/offline|online|encrypted|unencrypted`
 /// - `POST /sim/failures` `{"count":N,"status":503}`: the next N API requests get that 5xx
+/// - `GET /sim/issued`: camera (resourceId) → Unix ms of every live address issued for it
 /// - `GET /sim/inventory`; `GET /sim/pictures/{name}` (placeholder bytes for capture URLs)
+/// - outages through `POST /sim/options`: `{"failStatus":500}` (every request, until `null`),
+///   `{"rateLimitStorm":true}` (every request rate-limited), `{"secretKey":"…"}` (logins fail)
 struct HikSimulatorControlRoutes: Sendable {
     let control: HikSimulatorControl
 
@@ -45,6 +48,7 @@ struct HikSimulatorControlRoutes: Sendable {
             return json(["count": body.int("count") ?? 1, "status": status])
         }
         router.get("/sim/inventory") { _, _ in json(control.inventory.cameras) }
+        router.get("/sim/issued") { _, _ in json(control.issuedAddresses()) }
         router.get("/sim/pictures/:name") { _, _ in
             // Not a decodable image: JPEG start and end markers around a label.
             let bytes: [UInt8] = [0xFF, 0xD8] + Array("lookout hik simulator".utf8) + [0xFF, 0xD9]
