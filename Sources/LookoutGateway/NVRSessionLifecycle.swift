@@ -58,7 +58,8 @@ struct NVRSessionLifecycle: Sendable {
             let now = unixMillis()
             if await outbox.publish(sessions.map { publisher.disconnectedEvent($0, at: now) }, keep: true) { published += sessions.count }
         }
-        let waiting = await outbox.count
+        // One last try for what waits (events from an outage, and these if Redis failed before).
+        let waiting = await outbox.flush() ? 0 : await outbox.count
         if waiting > 0 {
             // Lost with this process: the sweeper marks those NVRs offline when their liveness expires.
             logger.error("Presence events not published before shutdown", metadata: ["lookout.presence.backlog": "\(waiting)"])

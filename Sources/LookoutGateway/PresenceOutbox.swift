@@ -13,7 +13,10 @@ import Synchronization
 ///
 /// One flush at a time, in pipelines of `batch`. A caller learns whether its events went out
 /// in the flush it joined: a `disconnected` that did not stays for later (`keep`); a new
-/// connection's `connected` that did not is forgotten, and the connection refused.
+/// connection's `connected` that did not is forgotten, and the connection refused. Once a flush
+/// failed, callers do not try again themselves (each try may wait out a command timeout, and
+/// sessions end one after another): their events join the backlog and only the housekeeping
+/// tick's ``flush()`` tries, once a second, until Redis takes everything.
 actor PresenceOutbox {
     private struct Entry {
         let id: UInt64
@@ -75,6 +78,8 @@ actor PresenceOutbox {
     /// for a later flush and the others are forgotten.
     func publish(_ events: [PresenceEvent], keep: Bool) async -> Bool {
         guard !events.isEmpty else { return true }
+        // Redis failed and the backlog waits for the tick's flush.
+        if hasFailed && !keep { return false }
         for event in events {
             entries.append(Entry(id: nextID, event: event, keep: keep))
             nextID += 1
@@ -86,6 +91,7 @@ actor PresenceOutbox {
             // The running flush sends these too, or fails and says so.
             return await withCheckedContinuation { waiters[last] = $0 }
         }
+        if hasFailed { return false }
         await flush()
         return sentThrough >= last
     }
