@@ -9,7 +9,7 @@ test:
 	scripts/test.sh
 
 chaos:
-	scripts/chaos.sh --write-doc docs/reliability.md --command-line 'make chaos'
+	scripts/chaos.sh --write-doc docs/reliability.md --command-line "make chaos at $$(git rev-parse --short HEAD 2>/dev/null || echo ?)"
 
 build:
 	swift build

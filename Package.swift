@@ -266,6 +266,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LookoutBenchTests",
+            dependencies: ["LookoutBench"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LookoutCLITests",
             dependencies: ["LookoutTestSupport"],
             swiftSettings: swiftSettings
