@@ -55,7 +55,7 @@ struct DashboardSocketHandler: Sendable {
                 var feed = delivered
                 let send: FeedFollower.Send = { item in
                     switch item {
-                    case .notification(let json, _), .snapshot(let json, _): try await connection.send(json: json)
+                    case .notification(let json, _), .snapshot(let json, _, _): try await connection.send(json: json)
                     }
                 }
                 for await item in live {
@@ -64,7 +64,7 @@ struct DashboardSocketHandler: Sendable {
                         if let reason = try await follower.receive(payload, at: position, feed: &feed, send: send) {
                             feedLogger.info("Dashboard resynchronised with a fresh snapshot", metadata: ["lookout.notify.reason": "\(reason.rawValue)"])
                         }
-                    case .snapshot(let json, let position):
+                    case .snapshot(let json, let position, _):
                         if feed.offer(snapshot: position) { try await connection.send(json: json) }
                     }
                 }
