@@ -35,7 +35,7 @@ struct DashboardSocketHandler: Sendable {
             return await connection.close(.unavailable)
         }
         // Attach before reading the state, so nothing published in between is missed; what
-        // arrives twice is skipped by sequence number below.
+        // arrives twice is skipped by its position (epoch + sequence) below.
         logger[metadataKey: "lookout.api_key.id"] = "\(key.id)"
         let live = hub.attach(id: id, keyID: key.id) { code in connection.startClose(code) }
         defer { hub.detach(id: id) }
