@@ -7,8 +7,8 @@ enum DashboardFeedItem: Sendable, Equatable {
     /// A notification as the worker published it.
     case notification(String, NotificationPosition)
     /// A fresh snapshot (the feed was reset, or a gap could not be filled): replaces the
-    /// dashboard's state.
-    case snapshot(String, NotificationPosition)
+    /// dashboard's state. With the states it holds, for the hub's session checks.
+    case snapshot(String, NotificationPosition, [NVRState])
 }
 
 /// A snapshot for dashboards: the feed's position read first, then PostgreSQL, so a change
@@ -17,10 +17,10 @@ struct DashboardSnapshots: Sendable {
     let history: NotificationHistory
     let nvrs: PostgresNVRRepository
 
-    func make() async throws -> (json: String, position: NotificationPosition) {
+    func make() async throws -> (json: String, position: NotificationPosition, nvrs: [NVRState]) {
         let position = try await history.position()
         let state = try await nvrs.snapshot()
-        return (ServerMessage.snapshot(seq: position.seq, epoch: position.epoch, nvrs: state).json, position)
+        return (ServerMessage.snapshot(seq: position.seq, epoch: position.epoch, nvrs: state).json, position, state)
     }
 }
 
@@ -83,6 +83,6 @@ struct FeedFollower: Sendable {
     private func resync(feed: inout FeedPosition, send: Send) async throws {
         let snapshot = try await snapshots.make()
         feed.reset(to: snapshot.position)
-        try await send(.snapshot(snapshot.json, snapshot.position))
+        try await send(.snapshot(snapshot.json, snapshot.position, snapshot.nvrs))
     }
 }

@@ -145,19 +145,28 @@ final class DashboardHub: Service, Sendable {
                 dashboard.close(.tooSlow)
             }
         }
-        if case .notification(let payload, _) = item { closeReplacedSession(payload) }
+        switch item {
+        case .notification(let payload, _):
+            closeReplacedSession(payload)
+        case .snapshot(_, _, let nvrs):
+            // The notifications it stands for were missed here: check the sessions against it.
+            for nvr in nvrs { closeReplacedSession(hostname: nvr.hostname, version: nvr.version, status: nvr.status) }
+        }
     }
 
     /// A notification about an NVR that has a session here: if the store moved past this
     /// session (a newer connection elsewhere, or the sweeper declared it dead), close it so the
     /// agent's one live connection is the one the store knows.
     private func closeReplacedSession(_ payload: String) {
-        guard payload.contains(#""type":"nvr""#), let change = try? JSONDecoder().decode(NVRChange.self, from: Data(payload.utf8)),
-            let session = lifecycle.registry.session(hostname: change.nvr.hostname)
-        else { return }
+        guard payload.contains(#""type":"nvr""#), let change = try? JSONDecoder().decode(NVRChange.self, from: Data(payload.utf8)) else { return }
+        closeReplacedSession(hostname: change.nvr.hostname, version: change.nvr.version, status: change.nvr.status)
+    }
+
+    private func closeReplacedSession(hostname: String, version stored: Int64, status: DeviceStatus) {
+        guard let session = lifecycle.registry.session(hostname: hostname) else { return }
         let version = session.currentVersion
         let code: CloseCode? =
-            if change.nvr.version > version { .replaced } else if change.nvr.version == version && change.nvr.status == .offline { .heartbeatTimeout } else { nil }
+            if stored > version { .replaced } else if stored == version && status == .offline { .heartbeatTimeout } else { nil }
         guard let code else { return }
         var logger = logger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(session.hostname)"

@@ -35,7 +35,7 @@ struct DashboardSocketHandler: Sendable {
             return await connection.close(.unavailable)
         }
         // Attach before reading the state, so nothing published in between is missed; what
-        // arrives twice is skipped by sequence number below.
+        // arrives twice is skipped by its position (epoch + sequence) below.
         logger[metadataKey: "lookout.api_key.id"] = "\(key.id)"
         let live = hub.attach(id: id, keyID: key.id) { code in connection.startClose(code) }
         defer { hub.detach(id: id) }
@@ -55,7 +55,7 @@ struct DashboardSocketHandler: Sendable {
                 var feed = delivered
                 let send: FeedFollower.Send = { item in
                     switch item {
-                    case .notification(let json, _), .snapshot(let json, _): try await connection.send(json: json)
+                    case .notification(let json, _), .snapshot(let json, _, _): try await connection.send(json: json)
                     }
                 }
                 for await item in live {
@@ -64,7 +64,7 @@ struct DashboardSocketHandler: Sendable {
                         if let reason = try await follower.receive(payload, at: position, feed: &feed, send: send) {
                             feedLogger.info("Dashboard resynchronised with a fresh snapshot", metadata: ["lookout.notify.reason": "\(reason.rawValue)"])
                         }
-                    case .snapshot(let json, let position):
+                    case .snapshot(let json, let position, _):
                         if feed.offer(snapshot: position) { try await connection.send(json: json) }
                     }
                 }

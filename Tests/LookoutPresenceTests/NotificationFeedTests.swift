@@ -109,6 +109,36 @@ import Testing
         }
     }
 
+    @Test func aGapTheHistoryNoLongerHoldsEndsInAFreshSnapshot() async throws {
+        let system = try await LookoutSystem.start(heartbeatSeconds: 10)
+        let client = RedisClient(configuration: try RedisConfiguration(url: try TestEnvironment.redisURL), logger: Logger(label: "test"))
+        try await withTeardown({
+            await client.close()
+            await system.shutdown()
+        }) {
+            let key = try await system.addAPIKey()
+            let (_, port) = try await system.startGateway()
+            let keys = RedisKeys(prefix: system.prefix)
+            let publisher = NotificationPublisher(redis: client, keys: keys)
+            try await publisher.publish(bodies: [alert(0)])
+            let (dashboard, snapshot) = await connectDashboard(port: port, key: key)
+            let seq = try #require(snapshot?.seq)
+            // Five notifications the gateway never hears of and the history no longer holds
+            // (published while its subscription was down, then trimmed), then one it does.
+            _ = try await client.send(RedisCommand("INCRBY", [keys.notifySequence, "5"]))
+            try await publisher.publish(bodies: [alert(1)])
+
+            let next = await dashboard.receiveJSON()
+            #expect(next?["type"] as? String == "snapshot", "a gap it cannot fill: a fresh snapshot, not silence")
+            #expect(next?.seq == seq + 6)
+            #expect(next?["epoch"] as? String == snapshot?["epoch"] as? String)
+            try await publisher.publish(bodies: [alert(2)])
+            let after = await dashboard.receiveJSON()
+            #expect(after?.seq == seq + 7 && after?["message"] as? String == "m-2", "and on from there")
+            dashboard.close()
+        }
+    }
+
     private func alert(_ index: Int) -> String {
         #"{"at":1700000000000,"hostname":"nvr-x","message":"m-\#(index)","nvrId":1,"type":"alert"}"#
     }
