@@ -24,6 +24,21 @@ public enum Notification: Sendable, Equatable {
         }
     }
 
+    /// What orders this notification against others about the same subject: two workers may
+    /// read an NVR's state in one order and publish in the other, and a dashboard replaces what
+    /// it holds with each state. The publisher drops a state whose rank is below the newest
+    /// published for its subject. An NVR's presence only moves forward in PostgreSQL (fenced by
+    /// connection version: online at v, then offline at v, then online at v + 1), so its rank
+    /// is `2·version + (offline ? 1 : 0)`; equal ranks (an API edit) still publish.
+    public var ordering: (subject: String, rank: Int64)? {
+        switch self {
+        case .nvr(let state):
+            return ("nvr:\(state.id)", state.version * 2 + (state.status == .offline ? 1 : 0))
+        case .alert:
+            return nil
+        }
+    }
+
     /// The `seq` of a published notification's JSON, read without parsing the rest.
     public static func sequence(of json: String) -> Int64? {
         guard json.hasPrefix(#"{"seq":"#) else { return nil }

@@ -26,6 +26,9 @@ public struct RedisKeys: Sendable, Hashable {
     public var notifySequence: String { prefix + "notify:seq" }
     /// The notification feed's current epoch: a new one whenever the sequence is found missing.
     public var notifyEpoch: String { prefix + "notify:epoch" }
+    /// Hash: subject (`nvr:<id>`) → the rank of the newest state published for it, so a state
+    /// read before a newer one was published is never published after it.
+    public var notifyRanks: String { prefix + "notify:ranks" }
     /// Sorted set of camera renewals by due time (Unix seconds).
     public var renewals: String { prefix + "renewals" }
     /// Renewals that gave up, with their error.

@@ -40,17 +40,31 @@ public struct NotificationPublisher: Sendable {
 
         """
 
-    /// KEYS: sequence, history, channel, epoch. ARGV: history length, candidate epoch, bodies….
+    /// KEYS: sequence, history, channel, epoch, ranks. ARGV: history length, candidate epoch,
+    /// then per notification its body, its subject ('' for none) and its rank. A notification
+    /// whose subject already has a higher rank published is dropped (``Notification/ordering``).
     static let script = RedisScript(
         epochFunction + """
             local epoch = feed_epoch(KEYS[1], KEYS[4], KEYS[2], ARGV[2])
             local last = 0
-            for i = 3, #ARGV do
-                local seq = redis.call('INCR', KEYS[1])
-                local message = '{"seq":' .. seq .. ',"epoch":"' .. epoch .. '",' .. string.sub(ARGV[i], 2)
-                redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'm', message)
-                redis.call('PUBLISH', KEYS[3], message)
-                last = seq
+            for i = 3, #ARGV, 3 do
+                local subject, rank = ARGV[i + 1], tonumber(ARGV[i + 2])
+                local fresh = true
+                if subject ~= '' then
+                    local held = tonumber(redis.call('HGET', KEYS[5], subject))
+                    if held and held > rank then
+                        fresh = false
+                    else
+                        redis.call('HSET', KEYS[5], subject, rank)
+                    end
+                end
+                if fresh then
+                    local seq = redis.call('INCR', KEYS[1])
+                    local message = '{"seq":' .. seq .. ',"epoch":"' .. epoch .. '",' .. string.sub(ARGV[i], 2)
+                    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'm', message)
+                    redis.call('PUBLISH', KEYS[3], message)
+                    last = seq
+                end
             end
             return {epoch, last}
             """)
@@ -65,16 +79,24 @@ public struct NotificationPublisher: Sendable {
     /// Returns the sequence of the last one published (0 when there was nothing to publish).
     @discardableResult
     public func publish(_ notifications: [Notification]) async throws(RedisError) -> Int64 {
-        try await publish(bodies: notifications.map(\.body))
+        try await publish(ordered: notifications.map { ($0.body, $0.ordering) })
     }
 
     /// Publishes JSON objects (each starting with `{`, without `seq`) as numbered notifications.
     @discardableResult
     public func publish(bodies: [String]) async throws(RedisError) -> Int64 {
-        guard !bodies.isEmpty else { return 0 }
+        try await publish(ordered: bodies.map { ($0, nil) })
+    }
+
+    /// Publishes bodies, each with its subject and rank when it has one; returns the sequence of
+    /// the last one published (0 when none was: nothing to publish, or every one was stale).
+    @discardableResult
+    public func publish(ordered: [(body: String, ordering: (subject: String, rank: Int64)?)]) async throws(RedisError) -> Int64 {
+        guard !ordered.isEmpty else { return 0 }
+        let perNotification = ordered.flatMap { [$0.body, $0.ordering?.subject ?? "", String($0.ordering?.rank ?? 0)] }
         let reply = try await redis.eval(
-            Self.script, keys: [keys.notifySequence, keys.notifyHistory, keys.notifyChannel, keys.notifyEpoch],
-            arguments: [String(historyLength), NotificationEpoch.make()] + bodies)
+            Self.script, keys: [keys.notifySequence, keys.notifyHistory, keys.notifyChannel, keys.notifyEpoch, keys.notifyRanks],
+            arguments: [String(historyLength), NotificationEpoch.make()] + perNotification)
         return Int64(reply.array?.last?.int ?? 0)
     }
 

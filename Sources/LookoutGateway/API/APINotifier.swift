@@ -26,7 +26,7 @@ struct APINotifier: Sendable {
         guard !ids.isEmpty else { return }
         do {
             let states = try await nvrs.states(ids: ids)
-            await publish(states.map { Notification.nvr($0).body })
+            await publish(states.map { Notification.nvr($0) }.map { ($0.body, $0.ordering) })
         } catch {
             logger.warning("Could not read NVRs to notify dashboards", metadata: ["lookout.store.error": "\(error.message)"])
         }
@@ -39,7 +39,8 @@ struct APINotifier: Sendable {
             let hostname: String
         }
         guard let body = try? JSONResponse.encoder.encode(Removed(nvrId: id, hostname: hostname)) else { return }
-        await publish([String(decoding: body, as: UTF8.self)])
+        // Ranked above any state: a state read before the delete is not published after it.
+        await publish([(String(decoding: body, as: UTF8.self), ("nvr:\(id)", Int64.max))])
     }
 
     /// Asks every gateway to close the NVR's connection with 4006. Returns whether Redis took it.
@@ -53,10 +54,10 @@ struct APINotifier: Sendable {
         }
     }
 
-    private func publish(_ bodies: [String]) async {
-        guard !bodies.isEmpty else { return }
+    private func publish(_ notifications: [(body: String, ordering: (subject: String, rank: Int64)?)]) async {
+        guard !notifications.isEmpty else { return }
         do {
-            try await publisher.publish(bodies: bodies)
+            try await publisher.publish(ordered: notifications)
         } catch {
             logger.warning("Could not notify dashboards of an API change", metadata: ["lookout.redis.error": "\(error)"])
         }
