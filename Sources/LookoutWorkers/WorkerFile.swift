@@ -57,6 +57,9 @@ public enum WorkerFile: Sendable, Equatable {
             options.retry.jitter = try reader.double("retryJitter", default: options.retry.jitter)
             options.expiredRetry = try reader.duration("expiredRetry", default: options.expiredRetry)
             options.credentialProbe = try reader.duration("credentialProbe", default: options.credentialProbe)
+            // Files written before issue 12 may still set it: retries are bounded by the URL's
+            // expiry now, not a count, so it is accepted and has no effect.
+            _ = try reader.int("maxAttempts", default: 0, in: 0...1_000_000)
             file = .renewal(options)
         case "mediamtx-sync":
             var options = MediaMTXSyncFile()

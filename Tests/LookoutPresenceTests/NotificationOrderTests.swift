@@ -16,7 +16,7 @@ import Testing
         try await withTeardown({ await redis.close() }) {
             let keys = RedisKeys(prefix: TestEnvironment.uniqueName() + ":")
             let publisher = NotificationPublisher(redis: redis, keys: keys)
-            func state(_ version: Int64, _ status: DeviceStatus, name: String = "NVR") -> Notification {
+            func state(_ version: Int64, _ status: DeviceStatus, name: String = "NVR") -> LookoutCore.Notification {
                 .nvr(
                     NVRState(
                         id: 7, hostname: "nvr-7", name: name, status: status, statusChangedAt: 0, lastSeenAt: nil, version: version, session: nil,
@@ -26,7 +26,7 @@ import Testing
             #expect(try await publisher.publish([state(3, .offline)]) == 1)
             // …then worker A's older one (online at version 3, read before B committed): dropped.
             #expect(try await publisher.publish([state(3, .online)]) == 0)
-            #expect(try await publisher.publish([state(2, .offline), .alert(nvrID: 7, hostname: "nvr-7", message: "NVR offline", at: 1)]) == 2)
+            #expect(try await publisher.publish([state(2, .offline), LookoutCore.Notification.alert(nvrID: 7, hostname: "nvr-7", message: "NVR offline", at: 1)]) == 2)
             // The next connection, and an API edit at the same rank, go out.
             #expect(try await publisher.publish([state(4, .online)]) == 3)
             #expect(try await publisher.publish([state(4, .online, name: "Renamed")]) == 4)

@@ -19,7 +19,7 @@ public struct RenewalOptions: Sendable, Equatable {
     /// A device-offline answer is retried after this, not with backoff.
     public var deviceOfflineRetry: Duration = .seconds(300)
     /// While renewals are paused (credentials refused), one worker probes the account this often.
-    public var credentialProbe: Duration = .seconds(60)
+    public var credentialProbe: Duration = .seconds(10)
 
     public init() {}
 }
