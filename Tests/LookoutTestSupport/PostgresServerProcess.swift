@@ -25,13 +25,20 @@ public final class PostgresServerProcess: @unchecked Sendable {
         }
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100"
         // pg_ctl leaves the server running as a daemon; waiting for it through Foundation's
-        // Process hung (the exited runuser was never reaped), so a shell starts it in the
-        // background and the test polls until the server answers.
+        // Process hung (the exited runuser, or shell, was never reaped), so a shell starts it
+        // in the background and the test polls until the server answers.
         let command = [try Self.binary("pg_ctl"), "-D", dataDirectory, "-l", directory + "/postgres.log", "-o", "'\(options)'", "start"]
             .joined(separator: " ")
         let prefix = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
         if getuid() == 0 { _ = try await ChildProcess.run("/bin/chown", ["-R", "postgres:", directory]) }
-        _ = try await ChildProcess.run("/bin/sh", ["-c", "\(prefix)\(command) </dev/null >/dev/null 2>&1 &"])
+        // Not awaited either: a shell that leaves a daemon behind was never reaped here.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\(prefix)\(command) </dev/null >/dev/null 2>&1 &"]
+        shell.standardInput = FileHandle.nullDevice
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? await psql("SELECT 1")) == "1" { return }
