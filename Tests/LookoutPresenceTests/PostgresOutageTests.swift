@@ -72,12 +72,14 @@ private func runOutage(readOnlyFor: Duration?, stoppedFor: Duration) async throw
 
             if let readOnlyFor {
                 // PostgreSQL up but refusing writes (a standby after a failover, a primary set read-only).
-                try await postgres.psql("ALTER SYSTEM SET default_transaction_read_only = on; SELECT pg_reload_conf()")
+                try await postgres.psql("ALTER SYSTEM SET default_transaction_read_only = on")
+                try await postgres.psql("SELECT pg_reload_conf()")
                 a.close()
                 try await Task.sleep(for: readOnlyFor)  // the fault's length, not a wait for a state
                 #expect(try await redis.run(["XLEN", dead]).hasPrefix("0"), "valid entries dead-lettered during the fault: \(system.logs)")
                 #expect(try await system.nvrRow("nvr-a") == "online|1", "nothing applied while read-only")
-                try await postgres.psql("ALTER SYSTEM RESET default_transaction_read_only; SELECT pg_reload_conf()")
+                try await postgres.psql("ALTER SYSTEM RESET default_transaction_read_only")
+                try await postgres.psql("SELECT pg_reload_conf()")
                 #expect(try await waitForRow(system, "nvr-a", "offline|1", within: .seconds(5)), "\(system.logs)")
             } else {
                 a.close()

@@ -18,23 +18,55 @@ public final class PostgresServerProcess: @unchecked Sendable {
     public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
     var dataDirectory: String { directory + "/data" }
 
-    /// Creates the cluster on first use, then starts the server and waits until it accepts connections.
+    /// Creates the cluster on first use, then starts the server and waits until it answers.
     public func start() async throws {
         if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             try await asPostgres("initdb", ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         }
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100"
-        try await asPostgres("pg_ctl", ["-D", dataDirectory, "-l", directory + "/postgres.log", "-w", "-t", "30", "-o", options, "start"])
+        // pg_ctl leaves the server running as a daemon; waiting for it through Foundation's
+        // Process hung (the exited runuser, or shell, was never reaped), so a shell starts it
+        // in the background and the test polls until the server answers.
+        let command = [try Self.binary("pg_ctl"), "-D", dataDirectory, "-l", directory + "/postgres.log", "-o", "'\(options)'", "start"]
+            .joined(separator: " ")
+        let prefix = getuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : ""
+        if getuid() == 0 { _ = try await ChildProcess.run("/bin/chown", ["-R", "postgres:", directory]) }
+        // Not awaited either: a shell that leaves a daemon behind was never reaped here.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\(prefix)\(command) </dev/null >/dev/null 2>&1 &"]
+        shell.standardInput = FileHandle.nullDevice
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if (try? await psql("SELECT 1")) == "1" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SystemError(message: "PostgreSQL did not start on port \(port):\n\(log.suffix(2000))")
     }
 
-    /// Stops the server (fast shutdown: sessions are ended) and waits until it is gone.
+    /// Stops the server (SIGINT: fast shutdown, sessions are ended) and waits until it is gone.
     public func stop() async throws {
-        try await asPostgres("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "stop"])
+        guard let pid = postmasterPID else { return }
+        kill(pid, SIGINT)
+        let deadline = ContinuousClock.now + .seconds(30)
+        // The server removes postmaster.pid as it exits (it may linger as a zombie of init).
+        while kill(pid, 0) == 0 && FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") {
+            guard ContinuousClock.now < deadline else { throw SystemError(message: "PostgreSQL \(pid) did not stop") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    var postmasterPID: Int32? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
     /// Stops the server if it runs and removes its files; for a test's teardown.
     public func shutdown() async {
-        if FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") { try? await stop() }
+        try? await stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -71,11 +103,11 @@ public final class PostgresServerProcess: @unchecked Sendable {
 
     deinit {
         // A test that ended early must not leave a server behind: stop it synchronously.
-        if let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
-            let pid = text.split(separator: "\n").first.flatMap({ Int32($0) })
-        {
+        if let pid = postmasterPID {
             kill(pid, SIGINT)
-            for _ in 0..<100 where kill(pid, 0) == 0 { usleep(100_000) }
+            for _ in 0..<100 where kill(pid, 0) == 0 && FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") {
+                usleep(100_000)
+            }
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
