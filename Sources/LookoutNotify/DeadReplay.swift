@@ -20,6 +20,12 @@ public struct DeadReplay: Sendable {
         public var renewals: Int
         /// Presence dead letters left because they are not presence events.
         public var skipped: [String]
+
+        public init(presence: Int, renewals: Int, skipped: [String]) {
+            self.presence = presence
+            self.renewals = renewals
+            self.skipped = skipped
+        }
     }
 
     public func run(all: Bool, presence: [String], cameras: [Int64]) async throws -> Report {

@@ -19,13 +19,15 @@ struct DeadLetterRoutes: Sendable {
         router.post("/api/dead/replay", .admin) { request, _ in
             let body = try await JSONBody.read(request, limit: configuration.maxBodySize)
             let all = try body.bool("all") ?? false
-            let presence = try Self.streamIDs(body, "presence", maxCount: 10_000) ?? []
-            let cameras = try body.integers("cameraIds", in: 1...Int64.max, maxCount: 10_000) ?? []
-            guard all != !(presence.isEmpty && cameras.isEmpty) else {
-                throw APIError.invalidField("all", "give presence (dead letter ids) and/or cameraIds, or all: true, not both")
+            let presence = try Self.streamIDs(body, "presence", maxCount: Self.maxIDs) ?? []
+            let cameras = try body.integers("cameraIds", in: 1...Int64.max, maxCount: Self.maxIDs) ?? []
+            // `all` replays everything, whatever the lists name; naming nothing replays nothing.
+            guard all || !(presence.isEmpty && cameras.isEmpty) else {
+                return try JSONResponse.make(Success(DeadReplay.Report(presence: 0, renewals: 0, skipped: [])))
             }
             do {
-                let report = try await DeadReplay(letters: letters, operations: try available()).run(all: all, presence: presence, cameras: cameras)
+                let report = try await DeadReplay(letters: letters, operations: try available()).run(
+                    all: all, presence: all ? [] : presence, cameras: all ? [] : cameras)
                 return try JSONResponse.make(Success(report))
             } catch let error as DeadLetterError {
                 switch error.kind {
@@ -35,6 +37,9 @@ struct DeadLetterRoutes: Sendable {
             }
         }
     }
+
+    /// Ids per list in one request: 500 of the longest stream ids stay well inside the body limit.
+    static let maxIDs = 500
 
     /// An array of stream ids (`1700000000000-0`), nil when absent.
     static func streamIDs(_ body: JSONBody, _ name: String, maxCount: Int) throws(APIError) -> [String]? {

@@ -182,11 +182,14 @@ extension OpenAPIDocument {
                 ], required: ["presence", "renewals"]),
             "DeadReplayRequest": object([
                 "presence": [
-                    "type": "array", "items": ["type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"], "maxItems": 10_000,
+                    "type": "array", "items": ["type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"], "maxItems": 500,
                     "description": "presence dead letter ids (GET /api/dead); an unknown one is 404 and nothing is replayed",
                 ],
-                "cameraIds": ["type": "array", "items": id, "maxItems": 10_000, "description": "cameras with a dead renewal (else 404)"],
-                "all": ["type": "boolean", "description": "every replayable presence dead letter and every dead renewal; not with the lists"],
+                "cameraIds": ["type": "array", "items": id, "maxItems": 500, "description": "cameras with a dead renewal (else 404)"],
+                "all": [
+                    "type": "boolean",
+                    "description": "true: every replayable presence dead letter and every dead renewal (the lists are then not used); a request naming nothing replays nothing",
+                ],
             ]),
             "DeadReplayReport": object(
                 ["presence": integer, "renewals": integer, "skipped": array(string)], required: ["presence", "renewals", "skipped"]),
