@@ -26,6 +26,11 @@ cleanup() {
     # A paused Redis ignores SIGTERM until it is resumed.
     [ -f "$tmp/redis/redis.pid" ] && kill -CONT "$(cat "$tmp/redis/redis.pid")" 2>/dev/null || true
     stop_redis "$tmp/redis" || true
+    # A Redis the run restarted may not be the one in the pid file: stop whatever still runs in
+    # this run's folder (make test fails on a process left behind).
+    for pid in $(pgrep -x redis-server || true); do
+        case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$tmp"/*) kill -CONT "$pid"; kill -KILL "$pid" ;; esac
+    done 2>/dev/null || true
     stop_postgres "$tmp/postgres" || true
     if [ "$status" -ne 0 ] && [ -n "$(ls -A "$tmp/logs" 2>/dev/null)" ]; then
         keep=/tmp/lookout-chaos-logs.$(date +%Y%m%d-%H%M%S)
