@@ -5,7 +5,12 @@ import Testing
 /// PostgreSQL refusing writes, stopped, and an entry it refuses by itself (issue 12, item 2):
 /// valid presence entries are never dead-lettered for an outage, everything held is applied
 /// after it, and workers apply again within seconds of PostgreSQL being ready.
-@Suite(.serialized) struct PostgresOutageTests {
+/// Off in `make test` unless LOOKOUT_TEST_PG_OUTAGE=1: in one of three full runs a test here hung
+/// (over 13 min) in the private PostgreSQL's process handling (a Foundation `Process` whose
+/// daemonizing shell is never reaped), and a hang fails the whole CI run. `make chaos` covers the
+/// same faults (PostgreSQL restarted, down 3 minutes) on every run of the matrix.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["LOOKOUT_TEST_PG_OUTAGE"] == "1"))
+struct PostgresOutageTests {
     /// Read-only 12 s (fast failures: before the fix every retry counted as a delivery, so
     /// valid entries were dead-lettered after 5), then stopped 25 s.
     @Test func outagesKeepPresenceEntriesAndWorkersApplyWithinSecondsOfTheReturn() async throws {
