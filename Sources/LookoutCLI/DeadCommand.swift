@@ -74,17 +74,11 @@ private func withDeadSets<T: Sendable>(
     _ settings: LookoutSettings, _ body: @escaping @Sendable (PresenceDeadLetters, any StreamOperations) async throws -> T
 ) async throws -> T {
     let logger = LoggingBootstrap.logger("lookout.dead")
-    let redis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)
-    do {
-        let result = try await withPostgres(settings) { postgres in
+    return try await withRedis(settings, logger: logger) { redis in
+        try await withPostgres(settings) { postgres in
             try await body(
                 PresenceDeadLetters(redis: redis, keys: settings.keys),
                 StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger).operations)
         }
-        await redis.close()
-        return result
-    } catch {
-        await redis.close()
-        throw error
     }
 }

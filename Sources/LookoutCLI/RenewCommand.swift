@@ -20,11 +20,11 @@ struct RenewCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
         let logger = LoggingBootstrap.logger("lookout.renew")
-        let redis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)
-        defer { Task { await redis.close() } }
-        let report = try await withPostgres(settings) { postgres in
-            try await StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger).operations
-                .renew(cameraIDs: all ? nil : cameras)
+        let report = try await withRedis(settings, logger: logger) { redis in
+            try await withPostgres(settings) { postgres in
+                try await StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger).operations
+                    .renew(cameraIDs: all ? nil : cameras)
+            }
         }
         print(
             "requested \(report.requested): enqueued \(report.enqueued), moved earlier \(report.movedEarlier), "
@@ -42,10 +42,10 @@ struct DiscoverCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL, .hikAppKey])
         let logger = LoggingBootstrap.logger("lookout.discover")
-        let redis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)
-        defer { Task { await redis.close() } }
-        let report = try await withPostgres(settings) { postgres in
-            try await StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger).operations.discover()
+        let report = try await withRedis(settings, logger: logger) { redis in
+            try await withPostgres(settings) { postgres in
+                try await StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger).operations.discover()
+            }
         }
         print(
             "devices \(report.devices), cameras \(report.cameras): created \(report.created), updated \(report.updated), "

@@ -9,7 +9,9 @@ public struct RedisKeys: Sendable, Hashable {
     /// Stream of presence events from gateways to presence workers.
     public var presenceStream: String { prefix + "presence" }
     /// Where presence events go after too many failed deliveries.
-    public var presenceDeadLetters: String { prefix + "presence:dead" }
+    public var presenceDeadLetters: String { deadLetters(ofStream: presenceStream) }
+    /// The dead-letter stream of a worker's stream (its full key): malformed or refused entries.
+    public func deadLetters(ofStream stream: String) -> String { stream + ":dead" }
     /// Sorted set: NVR hostname → last heartbeat (Unix ms), written by gateways, read by the sweeper.
     public var liveness: String { prefix + "liveness" }
     /// Per-NVR connection version counter (INCR).

@@ -28,10 +28,10 @@ public final class HikRateLimiter: Sendable {
     let backoffKey: String
     let logger: Logger
 
-    public init(redis: RedisClient, key: String, backoffKey: String? = nil, rateLimit: HikRateLimit, logger: Logger) {
+    public init(redis: RedisClient, key: String, backoffKey: String, rateLimit: HikRateLimit, logger: Logger) {
         self.redis = redis
         self.key = key
-        self.backoffKey = backoffKey ?? key + ":backoff"
+        self.backoffKey = backoffKey
         self.rateLimit = rateLimit
         self.logger = logger
     }

@@ -55,7 +55,7 @@ public struct PresenceWorker: Service {
     }
 
     var stream: String { keys.stream(options.stream) }
-    var deadLetters: String { stream + ":dead" }
+    var deadLetters: String { keys.deadLetters(ofStream: stream) }
 
     /// Delay between tries of a failed batch: short enough that work resumes within a couple
     /// of seconds of a dependency's return, and that the held entries are refreshed well

@@ -72,7 +72,7 @@ struct HikResilienceTests {
     @Test func limiterAloneNeverAdmitsMoreThanTheLimitPerWindow() async throws {
         try await HikHarness.with { harness in
             let limiter = HikRateLimiter(
-                redis: harness.redis, key: harness.keys.hikRateLimit, rateLimit: HikRateLimit(requests: 5, window: .milliseconds(500), margin: .zero),
+                redis: harness.redis, key: harness.keys.hikRateLimit, backoffKey: harness.keys.hikRateLimitBackoff, rateLimit: HikRateLimit(requests: 5, window: .milliseconds(500), margin: .zero),
                 logger: harness.logs.logger("test.limiter"))
             let clock = ContinuousClock()
             let admitted = try await withThrowingTaskGroup(of: ContinuousClock.Instant.self) { group in
