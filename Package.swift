@@ -166,6 +166,8 @@ let package = Package(
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutNotify", "LookoutHikConnect", "LookoutMediaMTX",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -190,6 +192,8 @@ let package = Package(
                 "LookoutHikConnect", "LookoutHikSimulator", "LookoutMediaMTX", "LookoutMediaMTXSimulator", "LookoutBench", "LookoutNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -228,6 +232,8 @@ let package = Package(
                 "LookoutTestSupport", "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutHikConnect", "LookoutHikSimulator",
                 .product(name: "Yams", package: "Yams"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -50,7 +50,7 @@ done
 printf 'kind: renewal\nrequestedLifetime: 120s\nretryInitial: 2s\nretryMaximum: 20s\n' >.lookout/renewal.yml
 
 "$bin" gateway >.lookout/gateway.log 2>&1 & pids+=($!)
-"$bin" worker --worker workers/presence.yml --worker workers/sweeper.yml --worker .lookout/renewal.yml \
+LOOKOUT_WORKER_HTTP_PORT=9091 "$bin" worker --worker workers/presence.yml --worker workers/sweeper.yml --worker .lookout/renewal.yml \
     --worker workers/mediamtx-sync.yml --worker workers/snapshot.yml >.lookout/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$LOOKOUT_HTTP_PORT/healthz" >/dev/null && break; sleep 0.2; done
 grep -v "^DESKTOP" .lookout/tokens >.lookout/tokens.fleet || true
@@ -62,6 +62,7 @@ cat <<MSG
 Lookout is running.
   Dashboard:   http://127.0.0.1:$LOOKOUT_HTTP_PORT/   (viewer key: $(cat .lookout/viewer.key))
   WebSocket:   ws://127.0.0.1:$LOOKOUT_HTTP_PORT/ws
+  Worker:      http://127.0.0.1:9091/metrics, /healthz, /readyz (the one worker process)
   Stats:       curl -H "Authorization: Bearer $(cat .lookout/viewer.key)" http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/stats
   Logs:        .lookout/gateway.log, .lookout/worker.log, .lookout/hik-cloud.log, .lookout/mediamtx.log
   $nvrs simulated NVRs (4 cameras each) connect, heartbeat and churn. Ctrl-C stops.

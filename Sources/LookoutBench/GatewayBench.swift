@@ -47,7 +47,7 @@ public struct GatewayBench: Sendable {
         let credentials = try await database.provision(nvrs: nvrs)
         let port = freePort()
         let environment = [
-            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
+            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_WORKER_HTTP_PORT": "0", "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "notice",
             // The fleet is thousands of agents on a few loopback addresses.
             "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",

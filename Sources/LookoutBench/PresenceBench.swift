@@ -41,7 +41,7 @@ public struct PresenceBench: Sendable {
             "INSERT INTO api_keys (name, key_hash, role) VALUES ('bench', \(SecretHash.sha256Hex(key)), 'viewer')", logger: logger)
         let port = freePort()
         let environment = [
-            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
+            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_WORKER_HTTP_PORT": "0", "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "warning",
             // The fleet is thousands of agents on one loopback address.
             "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",

@@ -37,7 +37,7 @@ public struct RenewalBench: Sendable {
         let base = (try? String(contentsOfFile: "mediamtx.yml", encoding: .utf8)) ?? "paths:\n"
         try base.write(toFile: configPath, atomically: true, encoding: .utf8)
         let environment = [
-            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):", "LOG_LEVEL": "warning",
+            "LOOKOUT_REDIS_URL": redisURL, "LOOKOUT_WORKER_HTTP_PORT": "0", "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):", "LOG_LEVEL": "warning",
             "HIKVISION_APP_KEY": "sim-app-key", "HIKVISION_SECRET": "sim-secret-key", "HIKVISION_BASE_URL": "http://127.0.0.1:\(cloudPort)",
             "LOOKOUT_MEDIAMTX_API_URL": "http://127.0.0.1:\(mediamtxPort)", "LOOKOUT_MEDIAMTX_CONFIG": configPath,
             "LOOKOUT_STREAM_URL_KEY": try StreamURLCipher.Key.generateSetting(id: "bench"),

@@ -3,7 +3,9 @@ import Foundation
 import LookoutCore
 import LookoutGateway
 import LookoutRedis
+import Metrics
 import PostgresNIO
+import Prometheus
 
 /// `lookout gateway`: HTTP API, WebSocket `/ws` for NVR agents and dashboards, `/api/stats`.
 struct GatewayCommand: AsyncParsableCommand {
@@ -32,13 +34,17 @@ struct GatewayCommand: AsyncParsableCommand {
             logger.notice(
                 "LOOKOUT_MAX_CONNECTIONS lowered under the open-file limit", metadata: ["lookout.max_connections": "\(configuration.maxConnections)"])
         }
+        // One registry for /metrics: the gateway's own metrics and every swift-metrics counter
+        // of the libraries it runs (the cloud client behind stream operations, among others).
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
         // Stream operations (discover, renew, dead set) for the API, on a Redis client of their own.
         let streamsRedis = RedisClient(configuration: settings.redisConfiguration(), logger: logger)
         let streams = StreamsFactory(settings: settings, redis: streamsRedis, postgres: postgres, logger: logger)
         let services = [streamsRedis] + Gateway.services(
             configuration: configuration, api: APIConfiguration(settings: settings), redisConfiguration: settings.redisConfiguration(),
-            postgres: postgres, logger: logger, streamOperations: streams.operations
+            postgres: postgres, logger: logger, streamOperations: streams.operations, metrics: registry
         ) { port in
             logger.info("Gateway listening", metadata: ["lookout.http.address": "\(configuration.host):\(port)"])
         }

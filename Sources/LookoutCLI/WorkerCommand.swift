@@ -6,14 +6,16 @@ import LookoutMediaMTX
 import LookoutRedis
 import LookoutStore
 import LookoutWorkers
+import Metrics
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 
-/// `lookout worker --config workers/presence.yml [--config workers/sweeper.yml]`: the workers
-/// the files name, in one process.
+/// `lookout worker --worker workers/presence.yml [--worker workers/sweeper.yml]`: the workers
+/// the files name, in one process, with their status server (``WorkerStatusServer``).
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Run the workers named by workers/NAME.yml files (presence, sweeper).")
+        commandName: "worker", abstract: "Run the workers named by workers/NAME.yml files; /healthz, /readyz, /metrics on LOOKOUT_WORKER_HTTP_PORT.")
 
     @OptionGroup var settings: SettingsOptions
     @Option(name: .customLong("worker"), help: "A worker file (workers/NAME.yml); repeat for several workers in one process.")
@@ -29,6 +31,10 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         let logger = LoggingBootstrap.logger("lookout.worker")
+        // Every swift-metrics counter in this process (workers, cloud client, pools) lands in
+        // one registry, served on /metrics with /healthz and /readyz.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let redisConfiguration = settings.redisConfiguration()
         let postgres = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: logger)
         let redis = RedisClient(configuration: redisConfiguration, logger: logger)
@@ -40,7 +46,21 @@ struct WorkerCommand: AsyncParsableCommand {
         let nvrs = PostgresNVRRepository(supervisor: presencePostgres)
         let host = ProcessInfo.processInfo.hostName
         let streams = StreamsFactory(settings: settings, redis: redis, postgres: postgres, logger: logger)
-        var services: [any Service] = [redis, postgres]
+        for file in files {
+            registry.makeGauge(
+                descriptor: .init(namespace: "lookout", metricName: "worker_running", unitName: "", helpText: "Workers this process runs, by kind"),
+                labels: [("kind", file.kindName)]
+            ).set(to: 1)
+        }
+        let status = WorkerStatusServer(
+            host: settings.httpHost, port: settings.workerHTTPPort, registry: registry,
+            checks: [
+                .init("redis") { try await redis.ping() },
+                .init("postgres") { _ = try await postgres.query("SELECT 1", logger: logger).collect() },
+            ], logger: logger)
+        // The status server is first: it answers /healthz while the workers start, and its
+        // readiness follows Redis and PostgreSQL, which start (and stop) around the workers.
+        var services: [any Service] = [status, redis, postgres]
         if files.contains(where: { if case .presence = $0 { true } else if case .sweeper = $0 { true } else { false } }) {
             services.append(presencePostgres)
         }

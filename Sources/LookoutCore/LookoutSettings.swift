@@ -9,6 +9,7 @@ public struct LookoutSettings: Sendable {
     public var redisCommandTimeout: Duration
     public var httpHost: String
     public var httpPort: Int
+    public var workerHTTPPort: Int
     public var heartbeatInterval: Duration
     public var wsMaxMessageSize: Int
     /// Between WebSocket pings; nil: none.
@@ -47,6 +48,7 @@ public struct LookoutSettings: Sendable {
         redisCommandTimeout = .seconds(try source.integer(.redisCommandTimeout, in: 1...300))
         httpHost = try source.required(.httpHost)
         httpPort = try source.integer(.httpPort, in: 0...65535)
+        workerHTTPPort = try source.integer(.workerHTTPPort, in: 0...65535)
         heartbeatInterval = .seconds(try source.integer(.heartbeatInterval, in: 1...3600))
         if try source.boolean(.allowHostnameOnlyAuth) {
             throw ConfigurationError(

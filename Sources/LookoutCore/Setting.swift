@@ -52,9 +52,12 @@ extension Setting {
         "LOOKOUT_REDIS_COMMAND_TIMEOUT", yaml: "redis.commandTimeout", default: "5",
         "Seconds a Redis reply may take before the connection is dropped")
     public static let httpHost = Setting(
-        "LOOKOUT_HTTP_HOST", yaml: "http.host", default: "127.0.0.1", "Address the gateway listens on")
+        "LOOKOUT_HTTP_HOST", yaml: "http.host", default: "127.0.0.1", "Address the gateway listens on, and a worker's `/healthz`, `/readyz`, `/metrics`")
     public static let httpPort = Setting(
         "LOOKOUT_HTTP_PORT", yaml: "http.port", default: "8080", "Port the gateway listens on (0: any free port)")
+    public static let workerHTTPPort = Setting(
+        "LOOKOUT_WORKER_HTTP_PORT", yaml: "worker.httpPort", default: "9091",
+        "Port a `lookout worker` process serves `/healthz`, `/readyz` and `/metrics` on (0: any free port, logged); one per process, so workers sharing a host need one each")
     public static let heartbeatInterval = Setting(
         "LOOKOUT_HEARTBEAT_INTERVAL", yaml: "presence.heartbeatInterval", default: "10",
         "Seconds between NVR heartbeats; silent for 1.5 intervals means offline")
@@ -108,7 +111,7 @@ extension Setting {
 
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
-        .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .heartbeatInterval,
+        .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .workerHTTPPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
         .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
         .playbackTokenTTL, .logLevel,

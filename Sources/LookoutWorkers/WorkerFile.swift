@@ -10,6 +10,17 @@ public enum WorkerFile: Sendable, Equatable {
     case mediamtxSync(MediaMTXSyncFile)
     case snapshot(every: Duration)
 
+    /// The file's `kind:` (`presence`, `sweeper`, `renewal`, `mediamtx-sync`, `snapshot`).
+    public var kindName: String {
+        switch self {
+        case .presence: "presence"
+        case .sweeper: "sweeper"
+        case .renewal: "renewal"
+        case .mediamtxSync: "mediamtx-sync"
+        case .snapshot: "snapshot"
+        }
+    }
+
     public static func parse(_ yaml: String, fileName: String) throws(ConfigurationError) -> WorkerFile {
         let map: [String: Any]
         do {

@@ -41,6 +41,8 @@ public final class LookoutSystem: @unchecked Sendable {
             "LOOKOUT_HEARTBEAT_INTERVAL": String(heartbeatSeconds), "LOOKOUT_FLAP_GRACE": "2", "LOG_LEVEL": "info",
             "LOOKOUT_PLAYBACK_KEYS": "t1:" + Self.playbackSecret,
             "LOOKOUT_STREAM_URL_KEY": TestStreamURLKey.setting,
+            // Several workers run at once: each takes any free port for its status server.
+            "LOOKOUT_WORKER_HTTP_PORT": "0",
         ]
         environment.merge(extraEnvironment) { $1 }
         return environment
@@ -66,14 +68,16 @@ public final class LookoutSystem: @unchecked Sendable {
 
     /// Starts a worker process with the given worker files (written to a temp folder).
     @discardableResult
-    public func startWorker(name: String = "worker", files: [String: String] = LookoutSystem.defaultWorkerFiles) async throws -> LookoutProcess {
+    public func startWorker(
+        name: String = "worker", files: [String: String] = LookoutSystem.defaultWorkerFiles, environment extra: [String: String] = [:]
+    ) async throws -> LookoutProcess {
         var arguments = ["worker"]
         for (fileName, text) in files.sorted(by: { $0.key < $1.key }) {
             let path = NSTemporaryDirectory() + "\(prefix.dropLast())-\(name)-\(fileName)"
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--worker", path]
         }
-        let process = try LookoutProcess(name: name, arguments: arguments, environment: environment)
+        let process = try LookoutProcess(name: name, arguments: arguments, environment: environment.merging(extra) { $1 })
         processes.append(process)
         return process
     }

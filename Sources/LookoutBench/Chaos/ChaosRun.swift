@@ -103,7 +103,7 @@ public struct ChaosRun: Sendable {
 
         let ports = (cloud: freePort(), mediamtx: freePort(), gateways: [freePort(), freePort()])
         let environment = [
-            "LOOKOUT_REDIS_URL": options.redisURL, "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
+            "LOOKOUT_REDIS_URL": options.redisURL, "LOOKOUT_WORKER_HTTP_PORT": "0", "LOOKOUT_DATABASE_URL": database.url, "LOOKOUT_KEY_PREFIX": "\(database.name):",
             "LOG_LEVEL": "notice", "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",
             "HIKVISION_APP_KEY": "sim-app-key", "HIKVISION_SECRET": "sim-secret-key",
             "LOOKOUT_MEDIAMTX_CONFIG": configPath, "LOOKOUT_STREAM_URL_KEY": try StreamURLCipher.Key.generateSetting(id: "chaos"),

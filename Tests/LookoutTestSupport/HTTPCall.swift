@@ -3,15 +3,15 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A plain HTTP request to a gateway process.
-struct HTTPCall {
-    struct Reply: Sendable {
-        let status: Int
-        let body: String
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+/// A plain HTTP request to a gateway or worker process.
+public struct HTTPCall {
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: String
+        public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
     }
 
-    static func send(_ method: String, _ url: String, key: String? = nil, json: String? = nil) async throws -> Reply {
+    public static func send(_ method: String, _ url: String, key: String? = nil, json: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
