@@ -52,12 +52,21 @@ struct WorkerCommand: AsyncParsableCommand {
                 labels: [("kind", file.kindName)]
             ).set(to: 1)
         }
+        // Gauges read at each scrape, for the kinds this process runs.
+        var samplers: [WorkerStatusServer.Check] = []
+        for file in files {
+            switch file {
+            case .presence(let options): samplers.append(WorkerGauges.presence(redis: redis, keys: settings.keys, options: options))
+            case .renewal: samplers.append(WorkerGauges.renewals(redis: redis, keys: settings.keys, store: PostgresRenewalStore(client: postgres)))
+            case .sweeper, .snapshot, .mediamtxSync: break
+            }
+        }
         let status = WorkerStatusServer(
             host: settings.httpHost, port: settings.workerHTTPPort, registry: registry,
             checks: [
                 .init("redis") { try await redis.ping() },
                 .init("postgres") { _ = try await postgres.query("SELECT 1", logger: logger).collect() },
-            ], logger: logger)
+            ], samplers: samplers, logger: logger)
         // The status server is first: it answers /healthz while the workers start, and its
         // readiness follows Redis and PostgreSQL, which start (and stop) around the workers.
         var services: [any Service] = [status, redis, postgres]

@@ -98,6 +98,7 @@ public final class HikCircuitBreaker: Sendable {
             }
         }
         guard let change else { return }
+        HikMetrics.circuit(open: outcome == .failure)
         if outcome == .failure {
             logger.warning("\(change)", metadata: ["lookout.hik.cooldown_ms": "\(cooldown.microseconds / 1000)"])
         } else {

@@ -43,21 +43,25 @@ struct HikTransport: Sendable {
         } catch {
             await limiter.sent(slot)
             breaker.record(error.isTransportFailure ? .failure : .neutral, ticket: ticket)
+            HikMetrics.request(path: path, result: .transportError, took: ContinuousClock.now - started)
             log(path: path, started: started, error: error)
             throw error
         }
         if status >= 500 {
             let error = HikConnectError(.serverError, "HTTP \(status)")
             breaker.record(.failure, ticket: ticket)
+            HikMetrics.request(path: path, result: .serverError, took: ContinuousClock.now - started)
             log(path: path, started: started, error: error)
             throw error
         }
         breaker.record(.success, ticket: ticket)
         do {
             let data = try Self.unwrap(status: status, bytes: bytes, authenticated: token != nil)
+            HikMetrics.request(path: path, result: .ok, took: ContinuousClock.now - started)
             logger.trace("Hik-Connect call done", metadata: ["lookout.hik.path": "\(path)", "lookout.hik.ms": "\(started.millisecondsAgo)"])
             return data
         } catch {
+            HikMetrics.request(path: path, result: error.code == .rateLimited ? .rateLimited : .refused, took: ContinuousClock.now - started)
             log(path: path, started: started, error: error)
             if error.code == .rateLimited { await backOff(path: path) }
             throw error

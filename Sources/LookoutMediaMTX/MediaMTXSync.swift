@@ -179,8 +179,10 @@ public final class MediaMTXSync: Service, Sendable {
     func reconcileLoop() async {
         var failures = 0
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             let outcome = await reconcile()
             if Task.isCancelled { return }
+            MediaMTXMetrics.finishedRound(took: ContinuousClock.now - started, problem: outcome.problem)
             await state.finishedRound(problem: outcome.problem)
             let delay: Duration
             if outcome.problem != nil {
@@ -201,7 +203,10 @@ actor SyncState {
     /// Paths removed from the file whose API deletion has not succeeded yet.
     var pendingDeletes: Set<String> = []
 
-    func setActive(_ active: Bool) { status.isActive = active }
+    func setActive(_ active: Bool) {
+        status.isActive = active
+        MediaMTXMetrics.setActive(active)
+    }
 
     func foundLooseMode(_ mode: String?) {
         if mode != nil { status.looseFileModesFound += 1 }

@@ -78,8 +78,18 @@ extension RedisClient {
 
     /// The group's last-delivered id (`XINFO GROUPS`), nil when the group does not exist.
     public func lastDeliveredID(_ key: String, group: String) async throws(RedisError) -> String? {
-        let reply = try await send(RedisCommand("XINFO", ["GROUPS", key]))
-        for info in reply.array ?? [] {
+        try await streamGroups(key).first { $0.name == group }?.lastDeliveredID
+    }
+
+    /// Every consumer group of the stream at `key` (`XINFO GROUPS`); none when the key is missing.
+    public func streamGroups(_ key: String) async throws(RedisError) -> [RedisStreamGroupInfo] {
+        let reply: RESPValue
+        do {
+            reply = try await send(RedisCommand("XINFO", ["GROUPS", key]))
+        } catch where error.code == .server && error.message.hasPrefix("ERR no such key") {
+            return []
+        }
+        return (reply.array ?? []).map { info in
             let flat = info.array ?? []
             var fields: [String: RESPValue] = [:]
             var index = 0
@@ -87,8 +97,19 @@ extension RedisClient {
                 if let name = flat[index].string { fields[name] = flat[index + 1] }
                 index += 2
             }
-            if fields["name"]?.string == group { return fields["last-delivered-id"]?.string }
+            return RedisStreamGroupInfo(
+                name: fields["name"]?.string ?? "", pending: fields["pending"]?.int ?? 0, lag: fields["lag"]?.int,
+                lastDeliveredID: fields["last-delivered-id"]?.string)
         }
-        return nil
     }
+}
+
+/// One consumer group as `XINFO GROUPS` reports it.
+public struct RedisStreamGroupInfo: Sendable, Equatable {
+    public let name: String
+    /// Entries delivered to the group's consumers and not acknowledged yet.
+    public let pending: Int
+    /// Entries not yet delivered to the group; nil when Redis cannot tell (after deletions, or before 7.0).
+    public let lag: Int?
+    public let lastDeliveredID: String?
 }

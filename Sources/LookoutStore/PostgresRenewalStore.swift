@@ -130,6 +130,22 @@ public struct PostgresRenewalStore: Sendable {
         }
     }
 
+    /// For `/metrics`: the earliest expiry (Unix seconds) of a renewed camera's stream URL, nil
+    /// when none has one; and how many such cameras are failing (renewal `retrying` or `failed`).
+    public func expiryHealth() async throws(StoreError) -> (earliestExpiry: Double?, failing: Int) {
+        let logger = logger
+        return try await client.store("reading stream expiries") { client in
+            let rows = try await client.query(
+                """
+                SELECT extract(epoch FROM min(stream_expires_at))::float8,
+                       count(*) FILTER (WHERE renewal_state IN ('retrying', 'failed'))
+                FROM cameras WHERE enabled AND hik_resource_id IS NOT NULL
+                """, logger: logger)
+            for try await (earliest, failing) in rows.decode((Double?, Int64).self) { return (earliest, Int(failing)) }
+            return (nil, 0)
+        }
+    }
+
     /// Clears a failed state so a retried job runs afresh.
     public func resetFailure(cameraID: Int64, dueAt: Int64) async throws(StoreError) {
         let logger = logger

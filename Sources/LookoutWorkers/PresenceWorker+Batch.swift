@@ -3,6 +3,7 @@ import LookoutCore
 import LookoutNotify
 import LookoutRedis
 import LookoutStore
+import Metrics
 
 extension PresenceWorker {
     /// Applies what `held` holds; on success `held` is empty. Throws (and keeps the entries)
@@ -33,7 +34,10 @@ extension PresenceWorker {
         case .failure(let error):
             throw error
         }
+        let took = ContinuousClock.now - started
+        batchDuration.recordNanoseconds(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
         try await finish(events, changed: result.changedNVRIDs, redelivered: held.redelivered)
+        appliedEvents.increment(by: events.count)
         held = Held()
         logger.debug(
             "Applied presence batch",

@@ -36,6 +36,9 @@ public struct PresenceWorker: Service {
     let postgresUnreachable: @Sendable () -> Void
     let deadLettered = Counter(label: "lookout_presence_dead_letters_total")
     let failedBatches = Counter(label: "lookout_presence_failed_batches_total")
+    /// Events applied to PostgreSQL (changed or not), and how long each batch's transaction took.
+    let appliedEvents = Counter(label: "lookout_presence_events_applied_total")
+    let batchDuration = Timer(label: "lookout_presence_batch_duration_seconds", preferredDisplayUnit: .seconds)
 
     public init(
         options: PresenceWorkerOptions, keys: RedisKeys, redis: RedisClient, store: PostgresPresenceStore, nvrs: PostgresNVRRepository,

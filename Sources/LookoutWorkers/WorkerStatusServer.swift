@@ -8,7 +8,8 @@ import Synchronization
 /// What a `lookout worker` process answers on `LOOKOUT_WORKER_HTTP_PORT`, like a gateway:
 /// `/healthz` (the process runs), `/readyz` (every dependency it names answers; 503 names the
 /// failing ones) and `/metrics` (its Prometheus registry: the process's swift-metrics counters
-/// once `MetricsSystem` is bootstrapped with it). Nothing else: 404 for every other path.
+/// once `MetricsSystem` is bootstrapped with it, after its samplers read the gauges only Redis
+/// or PostgreSQL know, each bounded like a check). Nothing else: 404 for every other path.
 public struct WorkerStatusServer: Service {
     /// One dependency `/readyz` checks, e.g. `redis` with a PING.
     public struct Check: Sendable {
@@ -24,17 +25,19 @@ public struct WorkerStatusServer: Service {
     let port: Int
     let registry: PrometheusCollectorRegistry
     let checks: [Check]
+    let samplers: [Check]
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
 
     public init(
-        host: String, port: Int, registry: PrometheusCollectorRegistry, checks: [Check], logger: Logger,
+        host: String, port: Int, registry: PrometheusCollectorRegistry, checks: [Check], samplers: [Check] = [], logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
         self.registry = registry
         self.checks = checks
+        self.samplers = samplers
         self.logger = logger
         self.onListening = onListening
     }
@@ -45,8 +48,15 @@ public struct WorkerStatusServer: Service {
         let registry = self.registry
         router.get("/healthz") { _, _ in Self.json(.ok, #"{"status":"ok"}"#) }
         router.get("/readyz") { _, _ in await Self.readiness(checks) }
+        let samplers = self.samplers
+        let sampleFailures = registry.makeCounter(
+            descriptor: .init(
+                namespace: "lookout", metricName: "worker_sample_failures", unitName: "total",
+                helpText: "Scrapes where a sampler (Redis or PostgreSQL gauges) failed or timed out; its gauges keep their last value"))
         router.get("/metrics") { _, _ in
-            Response(
+            let failed = await Self.failing(samplers)
+            if !failed.isEmpty { sampleFailures.increment(by: Int64(failed.count)) }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
@@ -65,7 +75,15 @@ public struct WorkerStatusServer: Service {
 
     /// 200 `{"status":"ready"}` when every check passes (run at once), else 503 naming the others.
     static func readiness(_ checks: [Check]) async -> Response {
-        let failing = await withTaskGroup(of: String?.self) { group in
+        let failing = await failing(checks)
+        guard !failing.isEmpty else { return json(.ok, #"{"status":"ready"}"#) }
+        let names = failing.map { "\"\($0)\"" }.joined(separator: ",")
+        return json(.serviceUnavailable, #"{"status":"unavailable","failing":[\#(names)]}"#)
+    }
+
+    /// The names of the checks that fail or time out, run at once, sorted.
+    static func failing(_ checks: [Check]) async -> [String] {
+        await withTaskGroup(of: String?.self) { group in
             for check in checks {
                 group.addTask { await passes(check) ? nil : check.name }
             }
@@ -73,9 +91,6 @@ public struct WorkerStatusServer: Service {
             for await name in group { if let name { failing.append(name) } }
             return failing.sorted()
         }
-        guard !failing.isEmpty else { return json(.ok, #"{"status":"ready"}"#) }
-        let names = failing.map { "\"\($0)\"" }.joined(separator: ",")
-        return json(.serviceUnavailable, #"{"status":"unavailable","failing":[\#(names)]}"#)
     }
 
     /// Whether `check` succeeds within ``checkTimeout``. A pool waiting for a connection must

@@ -16,13 +16,23 @@ import Testing
             let ready = try await HTTPCall.send("GET", base + "/readyz")
             #expect(ready.status == 200 && ready.json["status"] as? String == "ready", "\(ready.body)")
 
+            // The consumer group exists once a presence worker has started.
+            #expect(await eventually(timeout: .seconds(10)) {
+                (try? await HTTPCall.send("GET", base + "/metrics"))?.body.contains("lookout_presence_stream_pending{") == true
+            })
             let metrics = try await HTTPCall.send("GET", base + "/metrics")
             #expect(metrics.status == 200)
             for line in [#"lookout_worker_running{kind="presence"} 1"#, #"lookout_worker_running{kind="sweeper"} 1"#] {
                 #expect(metrics.body.contains(line), "missing \(line) in:\n\(metrics.body)")
             }
-            // Counters the workers create through swift-metrics reach the registry.
-            #expect(metrics.body.contains("lookout_presence_dead_letters_total"), "\(metrics.body)")
+            // Counters the workers create through swift-metrics reach the registry, and the stream's
+            // gauges are read at the scrape.
+            for series in [
+                "lookout_presence_dead_letters_total", "lookout_presence_stream_length ", "lookout_presence_dead_letter_depth 0",
+                #"lookout_presence_stream_pending{group="presence-workers"} 0"#, #"lookout_presence_stream_lag{group="presence-workers"} 0"#,
+            ] {
+                #expect(metrics.body.contains(series), "missing \(series) in:\n\(metrics.body)")
+            }
             #expect(try await HTTPCall.send("GET", base + "/api/stats").status == 404, "nothing but the three routes")
 
             let second = try await system.startWorker(name: "worker-2", environment: ["LOOKOUT_WORKER_HTTP_PORT": String(port)])

@@ -36,7 +36,9 @@ import Yams
         try await withTeardown({ await streams.shutdown() }) {
             let system = streams.system
             #expect(try await system.cli(["discover"]).status == 0)
-            try await system.startWorker(name: "streams", files: StreamsHarness.workerFiles())
+            let statusPort = try TestEnvironment.freePort()
+            try await system.startWorker(
+                name: "streams", files: StreamsHarness.workerFiles(), environment: ["LOOKOUT_WORKER_HTTP_PORT": String(statusPort)])
 
             var checks = 0
             var problems: [String] = []
@@ -75,6 +77,21 @@ import Yams
             }
             // No stream URL reached a log line.
             #expect(!system.logs.contains("rtmp://"))
+
+            // The worker's /metrics tells the same story (issue 13: observable workers).
+            let metrics = try await HTTPCall.send("GET", "http://127.0.0.1:\(statusPort)/metrics").body
+            func value(_ series: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            #expect((value(#"lookout_renewals_total{outcome="renewed"}"#) ?? 0) >= 20, "\(metrics)")
+            #expect(value("lookout_renewal_queue_depth") == 4 && value("lookout_renewal_dead_depth") == 0, "\(metrics)")
+            #expect((value("lookout_stream_earliest_expiry_seconds") ?? 0) > 0, "no URL expired")
+            #expect(value("lookout_renewal_failing_cameras") == 0)
+            #expect(value("lookout_mediamtx_sync_active") == 1, "this worker holds the sync lease")
+            #expect((value("lookout_mediamtx_sync_last_success_timestamp_seconds") ?? 0) > Double(nowSeconds() - 30))
+            #expect(metrics.contains(#"lookout_hik_requests_total{path="#) && metrics.contains(#"result="ok""#), "\(metrics)")
+            #expect(value("lookout_hik_circuit_open") ?? 0 == 0)
+            #expect(!metrics.contains("rtmp://"), "a stream URL in /metrics")
         }
     }
 

@@ -212,6 +212,7 @@ public struct RenewalWorker: Service {
             // A worker that lost its lease (stalled past it) must not store over the one that took the job.
             guard await stillHeld(claim, job: job) else {
                 try await store.abandoned(renewalID: renewalID)
+                RenewalMetrics.outcome("abandoned")
                 logger.warning("Renewal lease lost before storing; another worker has the job")
                 return
             }
@@ -219,13 +220,16 @@ public struct RenewalWorker: Service {
             let next = RenewalSchedule(lifetimeShare: options.lifetimeShare).dueAt(issuedAt: now, expiresAt: address.expiresAt)
             try await store.succeeded(renewalID: renewalID, cameraID: target.cameraID, url: address.url, expiresAt: address.expiresAt, nextDueAt: next)
             try await queue.finish(claim, nextDueAt: next, now: now)
+            RenewalMetrics.outcome("renewed")
             _ = try? await redis.publish(keys.mediamtxChanged, String(target.cameraID))
             logger.info("Stream renewed", metadata: ["lookout.stream.expires_at": "\(address.expiresAt)", "lookout.job.next": "\(next)"])
         case .failure where job.lost:
             try await store.abandoned(renewalID: renewalID)
+            RenewalMetrics.outcome("abandoned")
             logger.notice("Renewal abandoned: its lease was lost, another worker has the job")
         case .failure where shuttingDown:
             try await store.abandoned(renewalID: renewalID, reason: "shutdown")
+            RenewalMetrics.outcome("cancelled")
             if try await queue.release(claim, dueAt: claim.dueAt, now: unixMillis()) {
                 logger.info("Renewal cancelled at shutdown; job released for another worker")
             }
@@ -240,6 +244,7 @@ public struct RenewalWorker: Service {
         let now = unixMillis()
         if failure.kind == .credentials {
             try await pauseRenewals(claim, target: target, renewalID: renewalID, failure: failure, logger: logger)
+            RenewalMetrics.outcome("paused")
             return
         }
         let plan = RetryPlan(options: options, failure: failure, attempt: attempt, expiresAt: target.streamExpiresAt, now: now)
@@ -247,6 +252,7 @@ public struct RenewalWorker: Service {
             renewalID: renewalID, cameraID: target.cameraID, error: plan.error, deviceOffline: failure.kind == .deviceOffline,
             attempts: failure.kind == .deviceOffline ? 0 : attempt, nextDueAt: plan.next)
         try await queue.finish(claim, nextDueAt: plan.next, now: now)
+        RenewalMetrics.outcome("\(plan.outcome)")
         let metadata: Logger.Metadata = [
             "lookout.error": "\(failure.message)", "lookout.job.attempt": "\(attempt)", "lookout.job.next": "\(plan.next.map(String.init) ?? "-")",
         ]
@@ -372,6 +378,12 @@ enum RenewalMetrics {
     static let expiredFailures = Counter(label: "lookout_renewal_expired_failures_total")
     static let pauses = Counter(label: "lookout_renewal_pauses_total")
     static let paused = Gauge(label: "lookout_renewals_paused")
+
+    /// How renewal jobs end: `renewed`, `retry`, `expired` (URL expired, slow retries), `dead`,
+    /// `paused` (credentials refused), `abandoned` (lease lost), `cancelled` (shutdown).
+    static func outcome(_ outcome: String) {
+        Counter(label: "lookout_renewals_total", dimensions: [("outcome", outcome)]).increment()
+    }
 }
 
 /// Jobs running in this process.
