@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: throwaway Redis and PostgreSQL on free loopback ports in a temp folder, then
-# `swift test` against them, then schemathesis against a gateway (scripts/api-fuzz.sh), then the
+# `swift test` against them (after scripts/check-observability.sh: alert rules and dashboard), then schemathesis against a gateway (scripts/api-fuzz.sh), then the
 # short fault matrix (scripts/chaos.sh --short). The servers are stopped however the tests end.
 #
 # A run that leaves a process behind fails: every `lookout` of this build, and every process
@@ -83,6 +83,11 @@ start_postgres "$tmp/postgres" "$pg_port"
 export LOOKOUT_TEST_REDIS_URL=redis://127.0.0.1:$redis_port/0
 export LOOKOUT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/postgres
 echo "Test servers: $LOOKOUT_TEST_REDIS_URL $LOOKOUT_TEST_DATABASE_URL"
+
+# The whole suite: the Prometheus rules and Grafana dashboard first (seconds; promtool).
+if [ $# -eq 0 ] && [ "${LOOKOUT_OBSERVABILITY_CHECK:-1}" != 0 ]; then
+    scripts/check-observability.sh
+fi
 
 swift build ${SWIFT_BUILD_FLAGS:-}
 export LOOKOUT_BIN=$(swift build --show-bin-path)/lookout
