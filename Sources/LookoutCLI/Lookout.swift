@@ -7,7 +7,7 @@ struct Lookout: AsyncParsableCommand {
         commandName: "lookout",
         abstract: "Keeps a video-management dashboard true: who is online, and live streams that never expire.",
         subcommands: [
-            GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, NVRCommand.self, APIKeyCommand.self, RenewCommand.self, DiscoverCommand.self,
+            GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, NVRCommand.self, CameraCommand.self, APIKeyCommand.self, RenewCommand.self, DiscoverCommand.self,
             SecretsCommand.self, DeadCommand.self,
             SimulateCommand.self,
             BenchCommand.self, ChaosCommand.self,

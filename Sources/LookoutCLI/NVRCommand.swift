@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// `lookout nvr add`: provisioning for ops and tests (the HTTP API uses the same repository).
 struct NVRCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nvr", abstract: "Manage NVRs.", subcommands: [Add.self, Link.self])
+    static let configuration = CommandConfiguration(commandName: "nvr", abstract: "Manage NVRs.", subcommands: [Add.self, Link.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,6 +19,11 @@ struct NVRCommand: AsyncParsableCommand {
         @Option(help: "Also append 'hostname<TAB>token' to this file (for `lookout simulate nvrs`).") var tokenFile: String?
         @Flag(help: "Its agent may authenticate with its hostname alone (the old system's agents); a token still works.")
         var hostnameOnlyAuth = false
+
+        func validate() throws {
+            if let problem = Hostname.problem(hostname) { throw ValidationError(problem) }
+            guard (0...64).contains(cameras) else { throw ValidationError("--cameras must be 0 to 64") }
+        }
 
         func run() async throws {
             let settings = try settings.load(requiring: [.databaseURL])
@@ -44,12 +49,24 @@ extension NVRCommand {
         @Option(help: "The NVR's hostname.") var hostname: String
         @Option(help: "Its Hik-Connect device serial.") var deviceSerial: String
 
+        func validate() throws {
+            if let problem = Hostname.problem(hostname) { throw ValidationError(problem) }
+            guard deviceSerial.utf8.count <= 64, !deviceSerial.isEmpty, deviceSerial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw ValidationError("--device-serial must be 1 to 64 letters and digits (as Hik-Connect shows it)")
+            }
+        }
+
         func run() async throws {
             let settings = try settings.load(requiring: [.databaseURL])
-            try await withPostgres(settings) { client in
-                try await PostgresDiscoveryStore(client: client).linkDeviceSerial(hostname: hostname, serial: deviceSerial)
+            // Hik-Connect's serials are upper case; discovery stores them as the cloud sends them.
+            let serial = deviceSerial.uppercased()
+            let hostname = self.hostname
+            let outcome = try await withPostgres(settings) { client in
+                try await CLIStoreErrors.exitOnRefusal {
+                    try await PostgresDiscoveryStore(client: client).linkDeviceSerial(hostname: hostname, serial: serial)
+                }
             }
-            print("NVR \(hostname) linked to device \(deviceSerial).")
+            print("NVR \(hostname) linked to device \(serial): \(outcome.linked) cameras linked, \(outcome.detached) detached from its previous device.")
         }
     }
 }
@@ -64,18 +81,5 @@ enum TokenFileAppender {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: line)
-    }
-}
-
-/// Runs `body` with a running PostgresClient, then stops it.
-func withPostgres<T: Sendable>(_ settings: LookoutSettings, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-    let client = PostgresClient(configuration: settings.postgresConfiguration(), backgroundLogger: LoggingBootstrap.logger("lookout.postgres"))
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await client.run()
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try await body(client)
     }
 }

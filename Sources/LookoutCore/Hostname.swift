@@ -9,3 +9,18 @@ public enum Hostname {
         hostname.precomposedStringWithCanonicalMapping
     }
 }
+
+extension Hostname {
+    /// Why `hostname` cannot be an NVR's hostname, or nil when it can: 1–255 bytes, no
+    /// whitespace or control characters (the agent sends it exactly so).
+    public static func problem(_ hostname: String) -> String? {
+        if hostname.isEmpty { return "hostname must not be empty" }
+        if hostname.utf8.count > 255 || hostname.contains(where: { $0.isWhitespace }) {
+            return "hostname must be at most 255 bytes without spaces"
+        }
+        if hostname.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "hostname must not contain control characters"
+        }
+        return nil
+    }
+}

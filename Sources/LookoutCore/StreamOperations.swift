@@ -46,13 +46,25 @@ public struct RenewalRequestReport: Sendable, Hashable, Codable {
     public var unchanged: Int
     /// Disabled or unpublished cameras that were skipped.
     public var skipped: Int
+    /// Each skipped camera and why (`disabled`, `not a Hik-Connect camera`).
+    public var skippedCameras: [SkippedCamera]
 
-    public init(requested: Int, enqueued: Int, movedEarlier: Int, unchanged: Int, skipped: Int) {
+    public init(requested: Int, enqueued: Int, movedEarlier: Int, unchanged: Int, skipped: Int, skippedCameras: [SkippedCamera] = []) {
         self.requested = requested
         self.enqueued = enqueued
         self.movedEarlier = movedEarlier
         self.unchanged = unchanged
         self.skipped = skipped
+        self.skippedCameras = skippedCameras
+    }
+
+    public struct SkippedCamera: Sendable, Hashable, Codable {
+        public var cameraId: Int64
+        public var reason: String
+        public init(cameraId: Int64, reason: String) {
+            self.cameraId = cameraId
+            self.reason = reason
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Logging
+import LookoutCore
 public import PostgresNIO
 
 /// Discovery's writes: cameras upserted by their Hik-Connect resource id (stable ids, so a
@@ -76,14 +77,45 @@ public struct PostgresDiscoveryStore: Sendable {
         }
     }
 
-    /// Links an NVR to its Hik-Connect device serial (cameras with that serial link to it).
-    public func linkDeviceSerial(hostname: String, serial: String) async throws(StoreError) {
+    /// Links the NVR `hostname` to the Hik-Connect device `serial`, in one transaction: the
+    /// cameras of that device become the NVR's, and cameras of the device it was linked to
+    /// before are detached. An unknown hostname is a `notFound` error and changes nothing (it
+    /// used to detach the device's cameras); a serial another NVR has is a `duplicate`.
+    public func linkDeviceSerial(hostname: String, serial: String) async throws(StoreError) -> (linked: Int, detached: Int) {
         let logger = logger
-        try await client.store("linking a device serial") { client in
-            try await client.query("UPDATE nvrs SET hik_device_serial = \(serial) WHERE hostname = \(hostname)", logger: logger)
-            try await client.query(
-                "UPDATE cameras SET nvr_id = (SELECT id FROM nvrs WHERE hostname = \(hostname)) WHERE hik_device_serial = \(serial)",
-                logger: logger)
+        let hostname = Hostname.normalized(hostname)
+        return try await client.storeTransaction("linking a device serial", logger: logger) { connection in
+            var nvrID: Int64?
+            for try await id in try await connection.query("SELECT id FROM nvrs WHERE hostname = \(hostname) FOR UPDATE", logger: logger)
+                .decode(Int64.self)
+            {
+                nvrID = id
+            }
+            guard let nvrID else { throw StoreError.notFound("no NVR has hostname '\(hostname)'") }
+            let owner = try await connection.query(
+                "SELECT hostname FROM nvrs WHERE hik_device_serial = \(serial) AND id <> \(nvrID)", logger: logger
+            ).collect().first?.decode(String.self)
+            if let owner { throw StoreError.duplicate("deviceSerial", "device \(serial) is already linked to NVR '\(owner)'") }
+            try await connection.query("UPDATE nvrs SET hik_device_serial = \(serial) WHERE id = \(nvrID)", logger: logger)
+            var detached = 0
+            for try await count in try await connection.query(
+                """
+                WITH moved AS (
+                    UPDATE cameras SET nvr_id = NULL WHERE nvr_id = \(nvrID) AND hik_device_serial IS DISTINCT FROM \(serial)
+                      AND hik_device_serial IS NOT NULL RETURNING 1
+                ) SELECT count(*) FROM moved
+                """, logger: logger
+            ).decode(Int64.self) {
+                detached = Int(count)
+            }
+            var linked = 0
+            for try await count in try await connection.query(
+                "WITH moved AS (UPDATE cameras SET nvr_id = \(nvrID) WHERE hik_device_serial = \(serial) RETURNING 1) SELECT count(*) FROM moved",
+                logger: logger
+            ).decode(Int64.self) {
+                linked = Int(count)
+            }
+            return (linked, detached)
         }
     }
 

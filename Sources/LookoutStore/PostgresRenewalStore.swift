@@ -177,13 +177,45 @@ public struct PostgresRenewalStore: Sendable {
 
 extension PostgresRenewalStore {
     /// For each id that exists: whether it can be renewed (enabled, with a Hik-Connect resource).
-    public func renewable(ids: [Int64]) async throws(StoreError) -> [Int64: Bool] {
+    public func renewable(ids: [Int64]) async throws(StoreError) -> [Int64: RenewalEligibility] {
         let logger = logger
         return try await client.store("checking cameras to renew") { client in
-            var result: [Int64: Bool] = [:]
+            var result: [Int64: RenewalEligibility] = [:]
             let rows = try await client.query(
-                "SELECT id, enabled AND hik_resource_id IS NOT NULL FROM cameras WHERE id = ANY(\(ids))", logger: logger)
-            for try await (id, renewable) in rows.decode((Int64, Bool).self) { result[id] = renewable }
+                "SELECT id, enabled, hik_resource_id IS NOT NULL FROM cameras WHERE id = ANY(\(ids))", logger: logger)
+            for try await (id, enabled, published) in rows.decode((Int64, Bool, Bool).self) {
+                result[id] = !published ? .notHikConnect : enabled ? .renewable : .disabled
+            }
+            return result
+        }
+    }
+
+    /// The database's clock (Unix ms): what `outcomes(cameraIDs:since:)` compares with.
+    public func now() async throws(StoreError) -> Int64 {
+        let logger = logger
+        return try await client.store("reading the clock") { client in
+            for try await now in try await client.query("SELECT floor(extract(epoch FROM now()) * 1000)::bigint", logger: logger).decode(Int64.self) {
+                return now
+            }
+            throw StoreError.database("SELECT now() returned nothing")
+        }
+    }
+
+    /// The first concluded renewal attempt (`renewed`, `failed`, `device_offline`) of each camera
+    /// started at or after `since` (Unix ms), with its error; cameras still waiting are absent.
+    /// A `cancelled` attempt (lease lost, shutdown) is not a conclusion: another worker retries.
+    public func outcomes(cameraIDs: [Int64], since: Int64) async throws(StoreError) -> [Int64: (outcome: String, error: String?)] {
+        let logger = logger
+        return try await client.store("reading renewal outcomes") { client in
+            var result: [Int64: (String, String?)] = [:]
+            let rows = try await client.query(
+                """
+                SELECT DISTINCT ON (camera_id) camera_id, outcome, error FROM renewals
+                WHERE camera_id = ANY(\(cameraIDs)) AND started_at >= to_timestamp(\(since)::bigint / 1000.0)
+                  AND outcome IN ('renewed', 'failed', 'device_offline')
+                ORDER BY camera_id, finished_at
+                """, logger: logger)
+            for try await (id, outcome, error) in rows.decode((Int64, String, String?).self) { result[id] = (outcome, error) }
             return result
         }
     }
@@ -196,4 +228,11 @@ extension PostgresRenewalStore {
                 "UPDATE renewals SET finished_at = now(), outcome = 'cancelled', error = \(reason) WHERE id = \(renewalID)", logger: logger)
         }
     }
+}
+
+/// Whether a camera can be renewed, and if not, why.
+public enum RenewalEligibility: String, Sendable {
+    case renewable
+    case disabled
+    case notHikConnect = "not a Hik-Connect camera"
 }

@@ -166,7 +166,12 @@ extension OpenAPIDocument {
                 "cameraIds": ["type": "array", "items": id, "minItems": 1, "maxItems": 10_000, "description": "existing cameras (else 404); left out: every camera"]
             ]),
             "Renewal": object(
-                ["report": record(["requested": integer, "enqueued": integer, "movedEarlier": integer, "unchanged": integer, "skipped": integer])],
+                [
+                    "report": record([
+                        "requested": integer, "enqueued": integer, "movedEarlier": integer, "unchanged": integer, "skipped": integer,
+                        "skippedCameras": array(record(["cameraId": integer, "reason": string])),
+                    ])
+                ],
                 required: ["report"]),
             "DeadRenewalList": object(
                 ["renewals": array(record(["cameraId": integer, "attempts": integer, "error": string, "failedAt": integer]))], required: ["renewals"]),

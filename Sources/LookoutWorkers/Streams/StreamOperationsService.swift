@@ -30,17 +30,21 @@ public struct StreamOperationsService: StreamOperations {
 
     public func renew(cameraIDs: [Int64]?) async throws -> RenewalRequestReport {
         let candidates: [Int64]
-        var skipped = 0
+        var skipped: [RenewalRequestReport.SkippedCamera] = []
         if let cameraIDs {
             let known = try await store.renewable(ids: cameraIDs)
             let unknown = cameraIDs.filter { known[$0] == nil }
             guard unknown.isEmpty else { throw StreamOperationError(.unknownCameras, "unknown camera ids", cameraIDs: unknown) }
-            candidates = cameraIDs.filter { known[$0] == true }
-            skipped = cameraIDs.count - candidates.count
+            candidates = cameraIDs.filter { known[$0] == .renewable }
+            skipped = cameraIDs.compactMap { id in
+                guard let eligibility = known[id], eligibility != .renewable else { return nil }
+                return .init(cameraId: id, reason: eligibility.rawValue)
+            }
         } else {
             candidates = try await store.schedule().map(\.cameraID)
         }
-        var report = RenewalRequestReport(requested: cameraIDs?.count ?? candidates.count, enqueued: 0, movedEarlier: 0, unchanged: 0, skipped: skipped)
+        var report = RenewalRequestReport(
+            requested: cameraIDs?.count ?? candidates.count, enqueued: 0, movedEarlier: 0, unchanged: 0, skipped: skipped.count, skippedCameras: skipped)
         let now = unixMillis()
         for id in candidates {
             switch try await queue.schedule(cameraID: id, dueAt: now, pullEarlierOnly: true) {
