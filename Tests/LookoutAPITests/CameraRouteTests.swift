@@ -140,6 +140,14 @@ import Testing
         try await withAPI { api async throws in
             let camera = try await api.admin(.post, "/api/camera", json: #"{"name":"Dock","mediamtxPath":"site-1/dock"}"#).json.object("camera")
             let id = try #require(camera.int("id"))
+            // Published but no stream yet (issue 13): MediaMTX has nothing to play at that path.
+            let noStream = try await api.viewer(.get, "/api/camera/\(id)/live")
+            #expect(noStream.status == .notFound && noStream.text.contains("has no stream"), "\(noStream.text)")
+            _ = try await api.database.query(
+                "UPDATE cameras SET stream_url = 'sealed', stream_expires_at = now() - interval '1 minute' WHERE id = \(id)")
+            let expired = try await api.viewer(.get, "/api/camera/\(id)/live")
+            #expect(expired.status == .notFound && expired.text.contains("stream URL expired"), "\(expired.text)")
+            _ = try await api.database.query("UPDATE cameras SET stream_expires_at = now() + interval '1 hour' WHERE id = \(id)")
             let live = try await api.viewer(.get, "/api/camera/\(id)/live")
             #expect(live.status == .ok)
             #expect(live.json["success"] as? Bool == true)
@@ -166,6 +174,7 @@ import Testing
     @Test func liveWithoutPlaybackKeysIsUnavailable() async throws {
         try await withAPI(environment: ["LOOKOUT_PLAYBACK_KEYS": ""]) { api async throws in
             let camera = try await api.admin(.post, "/api/camera", json: #"{"name":"Dock","mediamtxPath":"site-1/dock"}"#).json.object("camera")
+            _ = try await api.database.query(TestStreams.give)
             let live = try await api.viewer(.get, "/api/camera/\(try #require(camera.int("id")))/live")
             #expect(live.status == .serviceUnavailable)
             #expect(live.errorCode == "unavailable")

@@ -14,6 +14,7 @@ import Testing
         try await withAPI { api async throws in
             let dock = try #require(try await api.admin(.post, "/api/camera", json: #"{"name":"Dock","mediamtxPath":"pb-dock"}"#).json.object("camera").int("id"))
             _ = try await api.admin(.post, "/api/camera", json: #"{"name":"Gate","mediamtxPath":"pb-gate"}"#)
+            _ = try await api.database.query(TestStreams.give)
             let url = try #require(try await api.viewer(.get, "/api/camera/\(dock)/live").json["hlsUrl"] as? String)
             let token = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "token" }?.value)
 

@@ -29,6 +29,7 @@ import Testing
                     let created = try await HTTPCall.send("POST", "\(gateway)/api/camera", key: admin, json: #"{"name":"\#(name)","mediamtxPath":"e2e-\#(name)"}"#)
                     ids[name] = ((created.json["camera"] as? [String: Any])?["id"] as? NSNumber)?.intValue
                 }
+                _ = try await system.database.query(TestStreams.give)
                 let live = try await HTTPCall.send("GET", "\(gateway)/api/camera/\(try #require(ids["dock"]))/live", key: viewer).json
                 let url = try #require(live["hlsUrl"] as? String)
                 let expiresAt = try #require((live["expiresAt"] as? NSNumber)?.int64Value)

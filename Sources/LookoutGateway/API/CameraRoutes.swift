@@ -87,6 +87,14 @@ struct CameraRoutes: Sendable {
         let camera = try await camera(context)
         guard let path = camera.mediamtxPath else { throw APIError.notFound("camera \(camera.id) is not published (it has no MediaMTX path)") }
         guard camera.enabled else { throw APIError.notFound("camera \(camera.id) is disabled") }
+        // MediaMTX serves a path only with a source: none before the first renewal, and an
+        // expired URL plays nothing. Renewal replaces it; ask again then.
+        guard camera.hasStream, let expiresAt = camera.streamExpiresAt else {
+            throw APIError.notFound("camera \(camera.id) has no stream yet (its first renewal has not succeeded)")
+        }
+        guard expiresAt > unixMillis() else {
+            throw APIError.notFound("camera \(camera.id)'s stream URL expired at \(expiresAt) (Unix ms) and its renewal has not succeeded since")
+        }
         // The route is a viewer route: authorization has set the caller's key id.
         guard let subject = context.apiKeyID else { throw APIError.unauthorized("an API key is required: Authorization: Bearer <key>") }
         let issued = try playback.issue(path: path, subject: subject)
