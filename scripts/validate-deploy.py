@@ -16,9 +16,13 @@ import json
 import os
 import re
 import shutil
+import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import yaml
@@ -130,6 +134,117 @@ def worker_files(args):
 
 # ---------------------------------------------------------------------------------------- HAProxy
 
+class FakeGateway(socketserver.ThreadingTCPServer):
+    """Answers like a gateway for the checks here: /readyz with `ready`'s status, a body naming
+    itself and the X-Forwarded-For it got, and a WebSocket-style upgrade on /ws that then echoes."""
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, name, ready):
+        self.name, self.ready = name, ready
+        super().__init__(("127.0.0.1", 0), FakeGatewayHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def port(self):
+        return self.server_address[1]
+
+
+class FakeGatewayHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        try:
+            self.answer()
+        except OSError:
+            pass  # HAProxy ends its health checks with a reset
+
+    def answer(self):
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                chunk = self.rfile.readline()
+                if not chunk:
+                    return
+                head += chunk
+            path = head.split(b" ")[1].decode()
+            xff = re.search(rb"(?im)^x-forwarded-for: *([^\r]*)", head)
+            if path == "/ws":
+                key = re.search(rb"(?im)^sec-websocket-key: *([^\r]*)", head).group(1)
+                accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+                self.wfile.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                 b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+                while data := self.request.recv(4096):
+                    self.request.sendall(data)
+                return
+            status = (200 if self.server.ready else 503) if path == "/readyz" else 200
+            body = f"{self.server.name} xff={xff.group(1).decode() if xff else None}".encode()
+            self.wfile.write(b"HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n%s" % (status, len(body), body))
+
+
+def http_get(port, path):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+        c.sendall(f"GET {path} HTTP/1.1\r\nHost: lookout\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := c.recv(4096):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body.decode()
+
+
+def run_haproxy(tmp):
+    """The rendered template running: two ready gateways, one draining (503), one absent."""
+    good, other, draining = FakeGateway("good", True), FakeGateway("other", True), FakeGateway("draining", False)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        absent, listen = s.getsockname()[1], None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        listen = s.getsockname()[1]
+    cfg = tmp / "running.cfg"
+    servers = [f"127.0.0.1:{p}" for p in (good.port, other.port, draining.port, absent)]
+    cfg.write_text(subprocess.run([DEPLOY / "haproxy" / "render.sh", "--listen", f"127.0.0.1:{listen}"] + servers,
+                                  capture_output=True, text=True, check=True).stdout)
+    log = open(tmp / "haproxy.log", "w")
+    proc = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        seen, deadline = [], time.monotonic() + 15
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                seen = [http_get(listen, "/api/stats") for _ in range(8)]
+            except OSError:
+                seen = []
+            if seen and all(code == 200 and body.split()[0] in ("good", "other") for code, body in seen):
+                break
+            time.sleep(0.2)
+        check("haproxy: the rendered template runs and takes the draining (503) and absent gateways out",
+              proc.poll() is None and bool(seen) and all(b.split()[0] in ("good", "other") for _, b in seen),
+              f"exit {proc.poll()}, answers {seen}, log: {(tmp / 'haproxy.log').read_text()[-800:]}")
+        if proc.poll() is not None:
+            return
+        check("haproxy: it spreads connections over the ready gateways",
+              {b.split()[0] for _, b in seen} == {"good", "other"}, f"{seen}")
+        check("haproxy: gateways get X-Forwarded-For", all("xff=127.0.0.1" in b for _, b in seen), f"{seen}")
+        check("haproxy: /metrics is not served at the edge", http_get(listen, "/metrics")[0] == 404)
+        with socket.create_connection(("127.0.0.1", listen), timeout=5) as c:
+            c.sendall(b"GET /ws HTTP/1.1\r\nHost: lookout\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            reply = b""
+            while b"\r\n\r\n" not in reply:
+                reply += c.recv(4096)
+            c.sendall(b"heartbeat")
+            echoed = reply.partition(b"\r\n\r\n")[2]
+            while len(echoed) < len(b"heartbeat"):
+                echoed += c.recv(4096)
+        check("haproxy: a WebSocket upgrade becomes a tunnel", reply.startswith(b"HTTP/1.1 101") and echoed == b"heartbeat",
+              f"{reply[:100]!r} {echoed!r}")
+    finally:
+        proc.kill()
+        proc.wait()
+        log.close()
+        for g in (good, other, draining):
+            g.shutdown()
+            g.server_close()
+
+
 def check_haproxy(tmp):
     render = DEPLOY / "haproxy" / "render.sh"
     if not check("haproxy: deploy/haproxy/render.sh renders the template", render.is_file()):
@@ -145,6 +260,7 @@ def check_haproxy(tmp):
     check("haproxy: the loopback config passes haproxy -c without a warning",
           c.returncode == 0 and "WARNING" not in out and "ALERT" not in out, out)
     rendered = r.stdout
+    run_haproxy(tmp)
     for needle in ["timeout tunnel 1h", "option httpchk GET /readyz", "http-check expect status 200",
                    "balance leastconn", "default-server inter 1s", "fall 2 rise 2", "server gw3 127.0.0.1:18083 check"]:
         check(f"haproxy: the rendered config has `{needle}`", needle in rendered)

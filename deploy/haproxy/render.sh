@@ -5,8 +5,8 @@
 #                            [--metrics [ADDR:]PORT] HOST:PORT [HOST:PORT ...]
 #
 #   --listen   the frontend's address (default *:8080; a bare port means *:PORT)
-#   --maxconn  connections held at once (default 100000; HAProxy raises its file limit to match
-#              when it runs as root, and warns when it cannot)
+#   --maxconn  connections held at once (default: what the open-file limit allows, HAProxy's own
+#              reckoning; a larger N than the hard limit allows stops HAProxy at start)
 #   --user     drop to this user and group after binding (hosts where haproxy starts as root,
 #              e.g. Debian's haproxy.service: --user haproxy)
 #   --metrics  also serve HAProxy's own Prometheus metrics on /metrics at this address
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 addr() { case $1 in *:*) echo "$1" ;; *) echo "*:$1" ;; esac; }
 
-bind='*:8080' maxconn=100000 user='' metrics='' servers=()
+bind='*:8080' maxconn='' user='' metrics='' servers=()
 while [ $# -gt 0 ]; do
     case $1 in
         --listen) [ $# -ge 2 ] || usage; bind=$(addr "$2"); shift 2 ;;
@@ -45,7 +45,9 @@ for server in "${servers[@]}"; do
 done
 server_lines=${server_lines%$'\n'}
 global_extra=''
-[ -n "$user" ] && global_extra="    user $user"$'\n'"    group $user"
+[ -n "$maxconn" ] && global_extra+="    maxconn $maxconn"$'\n'
+[ -n "$user" ] && global_extra+="    user $user"$'\n'"    group $user"$'\n'
+global_extra=${global_extra%$'\n'}
 metrics_block=''
 if [ -n "$metrics" ]; then
     metrics_block="frontend metrics
@@ -62,7 +64,6 @@ while IFS= read -r line || [ -n "$line" ]; do
         @@METRICS@@) if [ -n "$metrics_block" ]; then printf '%s\n' "$metrics_block"; fi ;;
         *)
             line=${line//@@BIND@@/$bind}
-            line=${line//@@MAXCONN@@/$maxconn}
             printf '%s\n' "$line" ;;
     esac
 done <"$here/haproxy.cfg.template"
