@@ -44,6 +44,6 @@ if [ "$(cat "$venv/.lookout-stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 
 status=0
-LOOKOUT_BIN=$bin "$venv/bin/python" scripts/validate-deploy.py || status=$?
+LOOKOUT_BIN=$bin PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" scripts/validate-deploy.py || status=$?
 echo "validate-deploy: $(($(date +%s) - started)) s"
 exit "$status"
