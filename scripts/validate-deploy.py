@@ -120,6 +120,53 @@ def run_lookout(label, args, env, workers_dir):
           f"exit {r.returncode}: {r.stderr.strip()[-600:]}")
 
 
+def subcommands(path):
+    """The subcommands `lookout PATH --help` lists."""
+    key = ("subcommands",) + tuple(path)
+    if key not in _help_cache:
+        text = subprocess.run([BIN] + list(path) + ["--help"], capture_output=True, text=True, timeout=20).stdout
+        _help_cache[key] = set(re.findall(r"^  ([a-z][a-z-]*) ", text.split("SUBCOMMANDS:")[-1], re.M)) if "SUBCOMMANDS:" in text else set()
+    return _help_cache[key]
+
+
+def check_cli_options(label, args):
+    """`lookout ARGS` names subcommands the CLI has and options they list (no run)."""
+    path = []
+    for a in args:
+        if a.startswith("-") or a not in subcommands(path):
+            break
+        path.append(a)
+    if not path:
+        check(f"{label}: `lookout {' '.join(args)}` names a subcommand the CLI has", False, f"`lookout --help` has no {args[:1]}")
+        return
+    rest = args[len(path):]
+    if rest and not rest[0].startswith("-") and subcommands(path):
+        check(f"{label}: `lookout {' '.join(args)}` names a subcommand the CLI has", False,
+              f"`lookout {' '.join(path)}` has no subcommand {rest[0]}")
+        return
+    text = subprocess.run([BIN] + path + ["--help"], capture_output=True, text=True, timeout=20).stdout
+    options = [a.split("=")[0] for a in rest if a.startswith("--")]
+    missing = [o for o in options if not re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text)]
+    check(f"{label}: `lookout {' '.join(args)}` names options `lookout {' '.join(path)}` has", not missing, f"unknown: {missing}")
+
+
+def check_readme():
+    """Every lookout command line deploy/README.md shows (in backticks) is one the CLI has."""
+    text = re.sub(r"```.*?```", "", (DEPLOY / "README.md").read_text(), flags=re.S)
+    lines = set()
+    for span in re.findall(r"`([^`]+)`", text.replace("\n   ", " ")):
+        for m in re.finditer(r"(?:(?<![-\w/])(?<!-n )lookout |lookout:latest |--no-deps migrate |… migrate )([^&|;>]+)", span):
+            args = m.group(1).split()
+            if args and not args[0].startswith("-") and re.fullmatch(r"[a-z][a-z-]*", args[0]):
+                lines.add(tuple(args))
+    check("deploy/README.md: shows lookout command lines", len(lines) >= 5, f"{lines}")
+    for args in sorted(lines):
+        if args[0] in PENDING_SUBCOMMANDS and subcommand_help(args[0]) is None:
+            notes.append(f"deploy/README.md: `lookout {args[0]}` is not in this binary yet")
+            continue
+        check_cli_options("deploy/README.md", list(args))
+
+
 def worker_kind(path):
     """The kind a worker file under WORKERS_MOUNT declares, or None."""
     if not path.startswith(WORKERS_MOUNT):
@@ -586,6 +633,7 @@ def main():
         check_compose(workers_dir)
         check_kubernetes(tmp, workers_dir)
         check_systemd(tmp, workers_dir)
+        check_readme()
     for n in notes:
         print("note  " + n)
     print(f"{len(failures)} failed" if failures else "deploy: every check passed")
