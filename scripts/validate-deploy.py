@@ -7,7 +7,8 @@ environment the target gives it, with unparseable Redis and PostgreSQL URLs. A c
 CLI accepts gets past argument parsing, the settings (environment and any --config file) and
 every --worker file, and only then stops at the URL: exit 2 naming LOOKOUT_REDIS_URL or
 LOOKOUT_DATABASE_URL. Anything else (an unknown option, `--config workers/X.yml`, a missing
-worker file, a malformed setting) fails the check with the CLI's own message.
+worker file, a malformed setting) fails the check with the CLI's own message. The command lines
+deploy/README.md shows are checked against `lookout … --help` (subcommands and options).
 """
 
 import base64
