@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test: throwaway Redis and PostgreSQL on free loopback ports in a temp folder, then
-# `swift test` against them (after scripts/check-observability.sh: alert rules and dashboard), then schemathesis against a gateway (scripts/api-fuzz.sh), then the
-# short fault matrix (scripts/chaos.sh --short). The servers are stopped however the tests end.
+# `swift test` against them (after scripts/check-observability.sh: alert rules and dashboard),
+# then schemathesis against a gateway (scripts/api-fuzz.sh), then the offline checks of deploy/
+# (scripts/validate-deploy.sh), then the short fault matrix (scripts/chaos.sh --short). The
+# servers are stopped however the tests end.
 #
 # A run that leaves a process behind fails: every `lookout` of this build, and every process
 # whose working folder or command line is in this run's temp folder (the tests' TMPDIR: private
@@ -102,6 +104,12 @@ swift test ${SWIFT_BUILD_FLAGS:-} --no-parallel ${SWIFT_TEST_FLAGS:-} "$@"
 # fault matrix on servers of its own (scripts/chaos.sh --short; LOOKOUT_CHAOS=0 skips it).
 if [ $# -eq 0 ] && [ "${LOOKOUT_API_FUZZ:-1}" != 0 ]; then
     scripts/api-fuzz.sh
+fi
+# The deploy files (compose, Kubernetes, systemd, the HAProxy template) against their schemas and
+# tools and against this build's CLI, offline (scripts/validate-deploy.sh; LOOKOUT_DEPLOY_CHECK=0
+# skips it).
+if [ $# -eq 0 ] && [ "${LOOKOUT_DEPLOY_CHECK:-1}" != 0 ]; then
+    scripts/validate-deploy.sh
 fi
 if [ $# -eq 0 ] && [ "${LOOKOUT_CHAOS:-1}" != 0 ]; then
     scripts/chaos.sh --short
