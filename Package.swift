@@ -159,6 +159,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The dashboard's page, script and style sheet: real files, compiled into the binary
+            // (`PackageResources`), so a packaged `lookout` needs no resource folder beside it.
+            resources: [
+                .embedInCode("Dashboard/Assets/index.html"), .embedInCode("Dashboard/Assets/dashboard.js"),
+                .embedInCode("Dashboard/Assets/dashboard.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -23,6 +23,7 @@ import Testing
             try await withTeardown({ await system.shutdown() }) {
                 let token = try await system.addNVR("site-nvr-01", cameras: 3)
                 _ = try await system.addNVR("site-nvr-02", cameras: 2)
+                _ = try await system.database.query(TestStreams.give)
                 let viewer = try await system.addAPIKey(role: "viewer")
                 let (gateway, port) = try await system.startGateway()
                 let (_, otherPort) = try await system.startGateway(name: "gateway-2")

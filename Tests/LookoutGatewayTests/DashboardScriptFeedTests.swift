@@ -9,8 +9,19 @@ import Testing
 @Suite struct DashboardScriptFeedTests {
     static let node = ["/usr/bin/node", "/usr/local/bin/node"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
+    /// The connection section of `Assets/dashboard.js` (between its `// ── connection` and
+    /// `// ── rendering` markers), without the file's wrapper, so the test can call into it.
+    static func connectionSection() throws -> String {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/LookoutGateway/Dashboard/Assets/dashboard.js")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let start = try #require(text.range(of: "// ── connection")).lowerBound
+        let end = try #require(text.range(of: "// ── rendering")).lowerBound
+        return String(text[start..<end])
+    }
+
     @Test(.enabled(if: node != nil, "needs node")) func gapsAndEpochsMakeThePageReconnectWithItsPosition() throws {
-        let script = DashboardScript.connection + #"""
+        let script = try Self.connectionSection() + #"""
             let reconnects = 0;
             function renderAll() {} function renderNVR() {} function removeNVR() {} function addAlert() {} function wantUptime() {}
             setLive = () => {}; closeSocket = () => {}; connect = () => { reconnects++; }; scheduleReconnect = () => { reconnects++; };
