@@ -40,6 +40,12 @@ extension NVRFleet {
                 }
                 logger.debug("Connection ended, reconnecting", metadata: ["lookout.ws.close": "\(exit)"])
                 if exit.authenticated { attempt = 0 }
+                if exit.closeCode == Self.serviceRestart, exit.authenticated {
+                    // A draining gateway handed the session over: back at once, elsewhere.
+                    let jitter = Int64(options.restartJitter.inSeconds * 1000)
+                    try? await Task.sleep(for: .milliseconds(Int64.random(in: 0...max(jitter, 0), using: &generator)))
+                    continue
+                }
             case .failure(let error):
                 if Task.isCancelled { return }
                 statistics.connectFailed()
@@ -49,6 +55,9 @@ extension NVRFleet {
             attempt += 1
         }
     }
+
+    /// WebSocket close code 1012: the gateway drains to stop (docs/protocol.md).
+    static let serviceRestart: UInt16 = 1012
 
     private func makeAgent(_ slot: FleetSlot) -> NVRAgent {
         let statistics = self.statistics

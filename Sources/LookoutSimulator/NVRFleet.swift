@@ -12,6 +12,10 @@ public final class NVRFleet: Service, Sendable {
         /// Agents per second that disconnect and reconnect after a random 1–5 s; 0 for none.
         public var churnRate: Double = 0
         public var backoff = ReconnectBackoff()
+        /// After a drain's 1012 (service restart) on an authenticated connection, an agent
+        /// reconnects at once, after a random pause up to this (docs/protocol.md); a 1012 that
+        /// refuses a new connection gets the usual ``backoff``.
+        public var restartJitter: Duration = .milliseconds(250)
         /// Overrides the heartbeat interval the gateway announces.
         public var heartbeatInterval: Duration?
         /// Each agent's first connect waits a random time up to this, so a large fleet does
