@@ -5,7 +5,9 @@ public import ServiceLifecycle
 ///
 /// Every agent keeps reconnecting: after a drop with jittered exponential backoff, after churn
 /// (`Options.churnRate` random connected agents per second disconnect and come back 1–5 s
-/// later), except after a close code in `Options.stopCloseCodes`, where that agent stops.
+/// later), except after a close code in `Options.stopCloseCodes`, where that agent stops. A
+/// draining gateway's 1012 on an authenticated connection brings the agent back at once, after
+/// a random pause up to `Options.restartJitter`.
 /// As a `Service`, graceful shutdown closes every socket with 1000 before `run()` returns.
 public final class NVRFleet: Service, Sendable {
     public struct Options: Sendable {

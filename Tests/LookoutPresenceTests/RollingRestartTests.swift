@@ -73,7 +73,8 @@ import FoundationNetworking
                     let stats = try await Self.stats(proxy, key)
                     return stats.connections == Self.fleet && stats.hostnames == Self.fleet && stats.gateways.count == 3
                 }
-                #expect(total, "\(try await Self.stats(proxy, key))")
+                let finalStats = try await Self.stats(proxy, key)
+                #expect(total, "\(finalStats)")
                 #expect(try await Self.online(system) == Self.fleet)
                 // Nothing recorded offline: no status change since the first connections, no
                 // alert, every ended session `drained`, and every NVR moved at least once.
