@@ -46,19 +46,22 @@ struct NVRSessionLifecycle: Sendable {
 
     /// The drain's end of `sessions` (``GatewayHousekeeping``): each one not ended already is
     /// claimed, so its socket's own ending publishes nothing; their `handover` events go out in
-    /// one pipeline (kept in the outbox if Redis does not take them); then each socket is closed
-    /// with 1012 and the agent reconnects elsewhere. A `handover` leaves the NVR online (see
+    /// pipelines of `batch` (kept in the outbox if Redis does not take them); then each socket
+    /// is closed with 1012 and the agent reconnects elsewhere. A `handover` leaves the NVR online (see
     /// ``PresenceFence``), so the move is neither an offline nor an alert. Sessions that ended on
     /// their own meanwhile keep their `disconnected`. Returns how many were handed over.
-    func handOver(_ sessions: [NVRSession], logger: Logger) async -> Int {
+    func handOver(_ sessions: [NVRSession], batch: Int = 1_000, logger: Logger) async -> Int {
         let ending = sessions.filter { $0.claimDisconnect() }
-        guard !ending.isEmpty else { return 0 }
-        let now = unixMillis()
-        // Before the close: the session's end is in the stream before its successor's start.
-        _ = await outbox.publish(ending.map { publisher.handoverEvent($0, at: now) }, keep: true)
-        for session in ending {
-            registry.unregister(session)
-            session.close(.serviceRestart)
+        for start in stride(from: 0, to: ending.count, by: batch) {
+            let chunk = ending[start..<min(start + batch, ending.count)]
+            let now = unixMillis()
+            // Before the close: the session's end is in the stream before its successor's start.
+            let published = await outbox.publish(chunk.map { publisher.handoverEvent($0, at: now) }, keep: true)
+            for session in chunk {
+                registry.unregister(session)
+                session.close(.serviceRestart)
+            }
+            if !published { logger.notice("NVRs handed over; their events wait for Redis", metadata: ["lookout.nvr.count": "\(chunk.count)"]) }
         }
         return ending.count
     }

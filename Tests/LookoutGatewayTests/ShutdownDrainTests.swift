@@ -28,7 +28,7 @@ struct ShutdownDrainTests {
         await lifecycle.end(sessions[4], logger: logger)
 
         #expect(await lifecycle.handOver(Array(sessions[0..<2]), logger: logger) == 2)
-        #expect(await lifecycle.handOver(sessions, logger: logger) == 2)
+        #expect(await lifecycle.handOver(sessions, batch: 1, logger: logger) == 2)
 
         let events = try await redis.xrange(keys.presenceStream).map { try PresenceEvent(streamFields: $0.fields) }
         await redis.close()
