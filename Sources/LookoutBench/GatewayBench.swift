@@ -51,6 +51,8 @@ public struct GatewayBench: Sendable {
             "LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port), "LOG_LEVEL": "notice",
             // The fleet is thousands of agents on a few loopback addresses.
             "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS": "0",
+            // The reconnect storm is every agent at once, as before drains were spread.
+            "LOOKOUT_DRAIN_WINDOW": "0",
         ]
         cleanup.add { await database.drop() }
         let gateways = Locked<[BenchProcess]>([])

@@ -7,7 +7,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Load benchmarks (results: docs/benchmarks.md). Use a release build: swift build -c release.",
-        subcommands: [GatewayBenchCommand.self, PresenceBenchCommand.self, WorkerBenchCommand.self, RenewalBenchCommand.self, RedisPipelineBench.self]
+        subcommands: [
+            GatewayBenchCommand.self, PresenceBenchCommand.self, WorkerBenchCommand.self, RenewalBenchCommand.self, RedisPipelineBench.self,
+            RollingRestartBenchCommand.self,
+        ]
     )
 }
 
@@ -79,6 +82,26 @@ struct RenewalBenchCommand: AsyncParsableCommand {
         let settings = try settings.load(requiring: [.redisURL, .databaseURL])
         try await RenewalBench(
             cameras: cameras, workers: workers, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
+            logger: LoggingBootstrap.logger("lookout.bench")
+        ).run()
+    }
+}
+
+struct RollingRestartBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rolling-restart",
+        abstract: "N NVRs through HAProxy to several gateways restarted one at a time: time to move each gateway's NVRs, offlines, alerts.")
+
+    @OptionGroup var settings: SettingsOptions
+    @Option(help: "NVR connections.") var nvrs = 1_000
+    @Option(help: "Gateway processes behind HAProxy.") var gateways = 3
+    @Option(help: "Drain window in seconds (LOOKOUT_DRAIN_WINDOW).") var window = 10
+    @Option(help: "What renders HAProxy's configuration (deploy/haproxy/render.sh).") var haproxyRender = "deploy/haproxy/render.sh"
+
+    func run() async throws {
+        let settings = try settings.load(requiring: [.redisURL, .databaseURL])
+        try await RollingRestartBench(
+            nvrs: nvrs, gateways: gateways, window: window, renderer: haproxyRender, redisURL: settings.redisURL!, databaseURL: settings.databaseURL!,
             logger: LoggingBootstrap.logger("lookout.bench")
         ).run()
     }

@@ -48,6 +48,6 @@ struct GatewayCommand: AsyncParsableCommand {
         ) { port in
             logger.info("Gateway listening", metadata: ["lookout.http.address": "\(configuration.host):\(port)"])
         }
-        try await RoleRunner.run(services, logger: logger)
+        try await RoleRunner.run(services, logger: logger, shutdownLimit: .seconds(30) + configuration.drainWindow)
     }
 }

@@ -29,6 +29,10 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
     /// `auth` or `dashboard` from a client address with too many failed authentications in the
     /// last minute (`LOOKOUT_AUTH_FAILURE_LIMIT`, counted with the HTTP API's); refused unchecked.
     case authRateLimited = 4029
+    /// The gateway is draining to stop (a restart, a deploy): reconnect at once, with a little
+    /// jitter, through the load balancer; the NVR is not marked offline if it is back within
+    /// the flap grace. Also what a draining gateway answers a new `auth` or `dashboard`.
+    case serviceRestart = 1012
     /// The gateway could not reach Redis or PostgreSQL to accept the connection; retry later.
     case unavailable = 1013
 
@@ -47,6 +51,7 @@ public enum CloseCode: UInt16, Sendable, CaseIterable {
         case .tooManyErrors: "too many invalid messages"
         case .tooSlow: "client too slow"
         case .authRateLimited: "too many failed authentications"
+        case .serviceRestart: "gateway restarting, reconnect now"
         case .unavailable: "service unavailable, retry later"
         }
     }

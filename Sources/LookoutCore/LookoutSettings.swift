@@ -29,6 +29,8 @@ public struct LookoutSettings: Sendable {
     /// Open connections at most, in all and per client address; 0: no cap.
     public var maxConnections: Int
     public var maxConnectionsPerAddress: Int
+    /// Over how long a stopping gateway spreads its NVR sockets' closes; zero: all at once.
+    public var drainWindow: Duration
     /// Load balancers whose `X-Forwarded-For` is believed.
     public var trustedProxies: [IPNetwork]
     public var hlsScriptURL: String
@@ -67,6 +69,7 @@ public struct LookoutSettings: Sendable {
         idleTimeout = .seconds(try source.integer(.idleTimeout, in: 1...86_400))
         maxConnections = try source.integer(.maxConnections, in: 0...10_000_000)
         maxConnectionsPerAddress = try source.integer(.maxConnectionsPerAddress, in: 0...10_000_000)
+        drainWindow = .seconds(try source.integer(.drainWindow, in: 0...300))
         trustedProxies = try Self.networks(source, .trustedProxies)
         hlsScriptURL = try Self.httpURL(source, .hlsScriptURL)
         hlsScriptIntegrity = try Self.integrity(source, .hlsScriptIntegrity)

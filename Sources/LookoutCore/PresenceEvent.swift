@@ -7,6 +7,10 @@ public struct PresenceEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case connected
         case disconnected
+        /// A draining gateway closed the connection (1012) so the agent reconnects to another:
+        /// the session ends, the NVR's status does not change. If the agent never comes back,
+        /// its liveness expires and the sweeper marks it offline (docs/architecture.md, "Draining").
+        case handover
         /// Batched liveness: `lastSeen` moves forward, status does not change.
         case seen
     }
@@ -40,6 +44,9 @@ public struct PresenceEvent: Sendable, Hashable {
         if let reason { fields.append(("reason", reason)) }
         return fields
     }
+
+    /// Whether the event ends its session (`disconnected` or `handover`).
+    public var endsSession: Bool { kind == .disconnected || kind == .handover }
 
     /// Parses a stream entry's fields; a malformed entry names the field at fault.
     public init(streamFields fields: [String: String]) throws(PresenceEventError) {

@@ -6,6 +6,9 @@
 /// - `connected v` applies only when v is newer than the stored version;
 /// - `disconnected v` applies when v is newer, or equal while the stored state is online.
 /// A late `disconnected` of an old connection, or a redelivered `connected`, changes nothing.
+/// A `handover` (a draining gateway sent the agent elsewhere) never changes the state: the
+/// NVR stays online under its old version until its next `connected` (any order), or until the
+/// sweeper expires its liveness.
 public enum PresenceFence {
     public struct Stored: Sendable, Hashable {
         public var version: Int64
@@ -30,7 +33,7 @@ public enum PresenceFence {
                 return .apply(Stored(version: version, status: .offline))
             }
             return .ignore
-        case .seen:
+        case .seen, .handover:
             return .ignore
         }
     }

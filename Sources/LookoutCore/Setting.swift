@@ -97,6 +97,9 @@ extension Setting {
     public static let maxConnectionsPerAddress = Setting(
         "LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS", yaml: "http.maxConnectionsPerAddress", default: "1000",
         "Open connections from one client address (an IPv6 /64) at most; a trusted proxy is exempt; one more is answered 503 and closed; 0: no cap")
+    public static let drainWindow = Setting(
+        "LOOKOUT_DRAIN_WINDOW", yaml: "http.drainWindow", default: "10",
+        "Seconds a stopping gateway (SIGTERM) spreads its NVR sockets' closes (1012) over, after turning `/readyz` to 503; the NVRs reconnect through the load balancer without being recorded offline; 0: all at once. The process may take this + 30 s to stop")
     public static let trustedProxies = Setting(
         "LOOKOUT_TRUSTED_PROXIES", yaml: "http.trustedProxies", default: "",
         "Comma-separated addresses or CIDR networks (`10.0.0.0/8`, `fd00::/8`) of load balancers whose `X-Forwarded-For` names the client; empty: the header is ignored")
@@ -113,7 +116,7 @@ extension Setting {
     public static let all: [Setting] = [
         .redisURL, .databaseURL, .keyPrefix, .redisCommandTimeout, .httpHost, .httpPort, .workerHTTPPort, .heartbeatInterval,
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
-        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
+        .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .drainWindow, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
         .playbackTokenTTL, .logLevel,
     ] + streams
 }

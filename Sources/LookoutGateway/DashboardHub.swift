@@ -49,6 +49,9 @@ final class DashboardHub: Service, Sendable {
 
     var dashboardCount: Int { dashboards.withLock { $0.count } }
 
+    /// The gateway is draining: new dashboards are turned away (1012).
+    var isDraining: Bool { lifecycle.registry.isDraining }
+
     func run() async throws {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.subscriber.run() }
@@ -69,8 +72,9 @@ final class DashboardHub: Service, Sendable {
             }
             group.cancelAll()
         }
-        // Shutdown: tell every dashboard to reconnect elsewhere.
-        for dashboard in dashboards.withLock({ Array($0.values) }) { dashboard.close(.goingAway) }
+        // Shutdown, after the NVRs' drain: tell every dashboard to reconnect elsewhere at once
+        // (1012); it resumes from its `lastSeq` there, without a gap.
+        for dashboard in dashboards.withLock({ Array($0.values) }) { dashboard.close(.serviceRestart) }
     }
 
     /// Registers a dashboard; its stream gets every notification (and any fresh snapshot) from now on.

@@ -22,6 +22,8 @@ struct DashboardSocketHandler: Sendable {
         var logger = baseLogger
         let id = UUID()
         logger[metadataKey: "lookout.dashboard.id"] = "\(id)"
+        // Draining: 1012, so the dashboard reconnects at once, through the load balancer, elsewhere.
+        guard !hub.isDraining else { return await connection.close(.serviceRestart) }
         let key: APIKeyIdentity
         do {
             guard let identity = try await apiKeys.identity(forKey: token) else {

@@ -31,8 +31,9 @@ public enum Gateway {
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger)
-        // Shutdown runs in reverse: accepting pauses and NVR sockets drain first (housekeeping),
-        // then dashboards, then the server's remaining connections.
+        // Shutdown runs in reverse: the NVR sockets drain first over the drain window
+        // (housekeeping; `/readyz` answers 503 and new sockets get 1012 from its start), then
+        // dashboards are closed with 1012, then the server's remaining connections.
         return [parts.redis, postgres, app, parts.hub, parts.housekeeping, parts.keyWatch]
     }
 
@@ -82,7 +83,7 @@ public enum Gateway {
         router.add(middleware: ClientAddressMiddleware(clientAddress: configuration.clientAddress))
         http.addMiddleware(to: routes)
         router.add(middleware: LogRequestsMiddleware(.debug))
-        GatewayRoutes(redis: redis, postgres: postgres, keys: keys).register(on: routes)
+        GatewayRoutes(redis: redis, postgres: postgres, keys: keys, draining: { lifecycle.registry.isDraining }).register(on: routes)
         http.register(on: routes)
         // The upgrade itself is GatewayChildChannel's; a plain GET gets 426 from here. Open: the
         // socket's first message carries its credentials.
@@ -90,7 +91,7 @@ public enum Gateway {
         routes.finish()
         let listener = GatewayListener()
         let housekeeping = GatewayHousekeeping(
-            configuration: configuration, lifecycle: lifecycle, redis: redis, listener: listener, dashboards: { hub.dashboardCount },
+            configuration: configuration, lifecycle: lifecycle, redis: redis, dashboards: { hub.dashboardCount },
             startedAt: unixMillis(), logger: logger)
         let keyWatch = APIKeyWatch(authenticator: apiKeys, hub: hub, options: .init(), logger: logger)
         return GatewayParts(

@@ -35,6 +35,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxConnectionsPerAddress: Int
     /// Load balancers whose `X-Forwarded-For` names the client.
     public var trustedProxies: [IPNetwork]
+    /// On shutdown, the NVR sockets' closes (1012) are spread over this; zero: all at once.
+    public var drainWindow: Duration
 
     public init(settings: LookoutSettings, gatewayID: String = "gw-" + UUID().uuidString.lowercased().prefix(13)) {
         self.gatewayID = gatewayID
@@ -56,6 +58,7 @@ public struct GatewayConfiguration: Sendable {
         maxConnections = settings.maxConnections
         maxConnectionsPerAddress = settings.maxConnectionsPerAddress
         trustedProxies = settings.trustedProxies
+        drainWindow = settings.drainWindow
     }
 
     /// The accept queue asked of the kernel (it caps it at `net.core.somaxconn`, 4096 here):

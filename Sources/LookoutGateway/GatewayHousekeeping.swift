@@ -5,7 +5,8 @@ import LookoutRedis
 import ServiceLifecycle
 import Synchronization
 
-/// The gateway's once-a-second chores, as one Service (and, on shutdown, the NVR drain):
+/// The gateway's once-a-second chores, as one Service (and, on shutdown, the NVR drain,
+/// ``shutdown(_:)``):
 /// - flush the heartbeats since the last tick into the liveness set, in one round trip with a
 ///   check of Redis's data marker; heartbeats Redis did not take are kept for the next tick;
 /// - when the marker says Redis lost its data, re-announce every session here: a new version,
@@ -19,7 +20,6 @@ struct GatewayHousekeeping: Service {
     let configuration: GatewayConfiguration
     let lifecycle: NVRSessionLifecycle
     let redis: RedisClient
-    let listener: GatewayListener
     let dashboards: @Sendable () -> Int
     let startedAt: Int64
     let logger: Logger
@@ -48,7 +48,7 @@ struct GatewayHousekeeping: Service {
             if tick.count % 5 == 0 { await refreshStats() }
             tick.count += 1
         }
-        await shutdown()
+        await shutdown(&tick)
     }
 
     /// Heartbeats into the liveness set, with the data-marker check, in one round trip.
@@ -138,18 +138,53 @@ struct GatewayHousekeeping: Service {
         }
     }
 
-    /// Graceful shutdown: no new connections, then every agent is told to go elsewhere, and its
-    /// end is announced.
-    private func shutdown() async {
+    /// Graceful shutdown, the drain (docs/architecture.md, "Draining"): `/readyz` turns 503
+    /// and new sockets are refused with 1012, so the load balancer sends no one here; then the
+    /// NVR sockets are closed with 1012 spread evenly over the drain window (the i-th of n at
+    /// window · (i+1)/n), each session ending with a `handover`, so the agents reconnect
+    /// elsewhere a few at a time and none is recorded offline. Liveness of the sessions still
+    /// here and this gateway's stats key keep being written meanwhile. Cancellation (the group's
+    /// shutdown limit) closes the rest at once.
+    private func shutdown(_ tick: inout Tick) async {
         lifecycle.registry.startDraining()
-        await listener.pause()
-        let started = ContinuousClock.now
+        let clock = ContinuousClock()
+        let started = clock.now
         let sessions = lifecycle.registry.all
-        logger.info("Closing NVR connections for shutdown", metadata: ["lookout.gateway.sessions": "\(sessions.count)"])
-        await lifecycle.endAll(sessions, closing: .goingAway, logger: logger)
+        let schedule = DrainSchedule(count: sessions.count, window: configuration.drainWindow)
+        logger.notice(
+            "Draining: /readyz answers 503, NVR connections close with 1012",
+            metadata: ["lookout.gateway.sessions": "\(sessions.count)", "lookout.gateway.drain_window_ms": "\(configuration.drainWindow.inMilliseconds)"])
+        var closed = 0
+        var handedOver = 0
+        var lastFlush = started
+        while closed < sessions.count {
+            let due = Task.isCancelled ? sessions.count : schedule.due(after: clock.now - started)
+            if due > closed {
+                handedOver += await lifecycle.handOver(Array(sessions[closed..<due]), logger: logger)
+                closed = due
+            }
+            guard closed < sessions.count else { break }
+            if clock.now - lastFlush >= configuration.flushInterval {
+                lastFlush = clock.now
+                await flushLiveness(&tick)
+                await lifecycle.outbox.flush()
+                await refreshStats()
+            }
+            try? await Task.sleep(for: DrainSchedule.step)
+        }
+        // One last try for what waits (events from an outage, and these if Redis failed before).
+        let waiting = await lifecycle.outbox.flush() ? 0 : await lifecycle.outbox.count
+        if waiting > 0 {
+            // Lost with this process: the sweeper marks those NVRs offline if their liveness
+            // expires, and their sessions stay open in the history.
+            logger.error("Presence events not published before shutdown", metadata: ["lookout.presence.backlog": "\(waiting)"])
+        }
         _ = try? await redis.del(configuration.keys.gateway(configuration.gatewayID))
         logger.notice(
             "NVR connections drained",
-            metadata: ["lookout.gateway.sessions": "\(sessions.count)", "lookout.gateway.drain_ms": "\((ContinuousClock.now - started).inMilliseconds)"])
+            metadata: [
+                "lookout.gateway.sessions": "\(sessions.count)", "lookout.gateway.handed_over": "\(handedOver)",
+                "lookout.gateway.drain_ms": "\((clock.now - started).inMilliseconds)",
+            ])
     }
 }

@@ -5,11 +5,10 @@ import Synchronization
 /// wake-up (NIO's default is 4, which Hummingbird does not expose): in a reconnect storm of
 /// 19,000 agents, 4 per wake-up left the accept queue full while the event loop served the
 /// sockets already open, and the attempts the kernel dropped came back only after the agents'
-/// backoff. It is paused first on shutdown: while the NVR sockets drain, no
-/// connection is accepted, so a reconnecting agent is not upgraded by a process about to exit
-/// and told to go away again. Connections that arrive meanwhile wait in the kernel's backlog
-/// and are reset when the process exits. The socket itself is closed by Hummingbird's own
-/// shutdown, last (closing it here makes that shutdown log an error).
+/// backoff. It keeps accepting while the gateway drains: `/readyz` must answer the load
+/// balancer's checks (503), and a socket that arrives is told 1012 at once, instead of waiting
+/// in the kernel's backlog until the process exits. The socket itself is closed by
+/// Hummingbird's own shutdown, last.
 final class GatewayListener: Sendable {
     private let channel = Mutex<(any Channel)?>(nil)
 
@@ -18,11 +17,5 @@ final class GatewayListener: Sendable {
     func set(_ channel: any Channel) async {
         self.channel.withLock { $0 = channel }
         try? await channel.setOption(ChannelOptions.maxMessagesPerRead, value: UInt(Self.acceptBurst)).get()
-    }
-
-    /// Stops accepting connections; the open ones are untouched.
-    func pause() async {
-        guard let channel = self.channel.withLock({ $0 }) else { return }
-        try? await channel.setOption(ChannelOptions.autoRead, value: false).get()
     }
 }

@@ -10,6 +10,8 @@ struct GatewayRoutes: Sendable {
     let redis: RedisClient
     let postgres: PostgresClient
     let keys: RedisKeys
+    /// Whether the gateway is draining to stop: `/readyz` then answers 503 `draining`.
+    var draining: @Sendable () -> Bool = { false }
 
     func register(on router: RouteTable) {
         router.get("/healthz", .open) { _, _ in ["status": "ok"] }
@@ -17,8 +19,14 @@ struct GatewayRoutes: Sendable {
         router.get("/api/stats", .viewer) { _, _ in try await stats() }
     }
 
-    /// 200 when Redis and PostgreSQL answer, else 503 naming the one that did not.
+    /// 200 when Redis and PostgreSQL answer, else 503 naming the one that did not; 503
+    /// `draining` from the start of a graceful shutdown, so load balancers send no one new here.
     private func ready() async throws -> Response {
+        if draining() {
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"draining"}"#)))
+        }
         var failing: [String] = []
         do { try await redis.ping() } catch { failing.append("redis") }
         do { _ = try await postgres.query("SELECT 1", logger: .init(label: "lookout.readyz")).collect() } catch { failing.append("postgres") }

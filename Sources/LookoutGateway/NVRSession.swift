@@ -59,6 +59,7 @@ final class NVRSession: Sendable {
         case .replaced: "replaced"
         case .heartbeatTimeout: "silent"
         case .goingAway: "shutdown"
+        case .serviceRestart: "drained"
         case .tokenRevoked: "revoked"
         case .some: "error"
         }

@@ -44,26 +44,25 @@ struct NVRSessionLifecycle: Sendable {
         }
     }
 
-    /// Shutdown's ``end(_:closing:logger:)`` for every session at once. The `disconnected`
-    /// events are claimed before the sockets close (so the sockets' own endings do not publish
-    /// them one by one) and go out in pipelines of `batch`: one round trip per batch instead of
-    /// one per session, while the agents are already reconnecting elsewhere.
-    func endAll(_ sessions: [NVRSession], closing code: CloseCode, batch: Int = 1_000, logger: Logger) async {
+    /// The drain's end of `sessions` (``GatewayHousekeeping``): each one not ended already is
+    /// claimed, so its socket's own ending publishes nothing; their `handover` events go out in
+    /// pipelines of `batch` (kept in the outbox if Redis does not take them); then each socket
+    /// is closed with 1012 and the agent reconnects elsewhere. A `handover` leaves the NVR online (see
+    /// ``PresenceFence``), so the move is neither an offline nor an alert. Sessions that ended on
+    /// their own meanwhile keep their `disconnected`. Returns how many were handed over.
+    func handOver(_ sessions: [NVRSession], batch: Int = 1_000, logger: Logger) async -> Int {
         let ending = sessions.filter { $0.claimDisconnect() }
-        for session in sessions { session.close(code) }
-        for session in sessions { registry.unregister(session) }
-        var published = 0
         for start in stride(from: 0, to: ending.count, by: batch) {
-            let sessions = ending[start..<min(start + batch, ending.count)]
+            let chunk = ending[start..<min(start + batch, ending.count)]
             let now = unixMillis()
-            if await outbox.publish(sessions.map { publisher.disconnectedEvent($0, at: now) }, keep: true) { published += sessions.count }
+            // Before the close: the session's end is in the stream before its successor's start.
+            let published = await outbox.publish(chunk.map { publisher.handoverEvent($0, at: now) }, keep: true)
+            for session in chunk {
+                registry.unregister(session)
+                session.close(.serviceRestart)
+            }
+            if !published { logger.notice("NVRs handed over; their events wait for Redis", metadata: ["lookout.nvr.count": "\(chunk.count)"]) }
         }
-        // One last try for what waits (events from an outage, and these if Redis failed before).
-        let waiting = await outbox.flush() ? 0 : await outbox.count
-        if waiting > 0 {
-            // Lost with this process: the sweeper marks those NVRs offline when their liveness expires.
-            logger.error("Presence events not published before shutdown", metadata: ["lookout.presence.backlog": "\(waiting)"])
-        }
-        logger.info("NVRs disconnected", metadata: ["lookout.nvr.reason": "\(code.reason)", "lookout.nvr.count": "\(published)"])
+        return ending.count
     }
 }

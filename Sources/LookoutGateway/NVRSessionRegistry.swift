@@ -12,8 +12,9 @@ final class NVRSessionRegistry: Sendable {
     private let state = Mutex(State())
     private let draining = Atomic(false)
 
-    /// Set when the gateway starts shutting down: from then on NVRs are turned away (1001), so an
-    /// agent that was just closed reconnects to another gateway, not to this one again.
+    /// Set when the gateway starts shutting down: from then on `/readyz` answers 503 `draining`
+    /// and new NVRs and dashboards are turned away (1012), so an agent that was just closed
+    /// reconnects to another gateway, not to this one again.
     var isDraining: Bool {
         get { draining.load(ordering: .relaxed) }
     }

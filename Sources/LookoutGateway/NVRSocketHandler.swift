@@ -29,8 +29,9 @@ struct NVRSocketHandler: Sendable {
     ) async -> Admitted? {
         var logger = baseLogger
         logger[metadataKey: "lookout.nvr.hostname"] = "\(hostname)"
+        // Draining: 1012, so the agent reconnects at once, through the load balancer, elsewhere.
         guard !lifecycle.registry.isDraining else {
-            await connection.close(.goingAway)
+            await connection.close(.serviceRestart)
             return nil
         }
         guard let session = await authenticate(hostname: hostname, token: token, connection: connection, clientAddress: clientAddress, logger: logger)
@@ -39,7 +40,7 @@ struct NVRSocketHandler: Sendable {
         logger[metadataKey: "lookout.nvr.version"] = "\(session.currentVersion)"
         // Shutdown may have begun while this one authenticated.
         guard !lifecycle.registry.isDraining else {
-            await connection.close(.goingAway)
+            await connection.close(.serviceRestart)
             return nil
         }
         do {

@@ -53,10 +53,19 @@ struct PresencePublisher: Sendable {
             at: now, reason: session.disconnectReason)
     }
 
+    /// A draining gateway sent the agent elsewhere (1012): the session ends, the NVR's status
+    /// does not (``PresenceFence``).
+    func handoverEvent(_ session: NVRSession, at now: Int64) -> PresenceEvent {
+        PresenceEvent(
+            kind: .handover, hostname: session.hostname, version: session.currentVersion, sessionID: session.sessionID, gatewayID: gatewayID,
+            at: now, reason: "drained")
+    }
+
     /// Appends the events to the presence stream in one pipeline. A `connected` writes its
     /// liveness first, so the sweeper never sees a fresh connection as expired; a
-    /// `disconnected` leaves liveness alone (it ages out, and removing it could erase a newer
-    /// connection's).
+    /// `disconnected` or `handover` leaves liveness alone (it ages out, and removing it could
+    /// erase a newer connection's; after a handover it is what lets the sweeper mark an NVR
+    /// offline that never came back).
     func send(_ events: [PresenceEvent]) async throws(RedisError) {
         var commands: [RedisCommand] = []
         for event in events {

@@ -40,6 +40,11 @@ extension NVRFleet {
                 }
                 logger.debug("Connection ended, reconnecting", metadata: ["lookout.ws.close": "\(exit)"])
                 if exit.authenticated { attempt = 0 }
+                if let pause = options.restartPause(after: exit, using: &generator) {
+                    // A draining gateway handed the session over: back at once, elsewhere.
+                    try? await Task.sleep(for: pause)
+                    continue
+                }
             case .failure(let error):
                 if Task.isCancelled { return }
                 statistics.connectFailed()
@@ -70,3 +75,18 @@ extension NVRFleet {
         }
     }
 }
+
+extension NVRFleet.Options {
+    /// WebSocket close code 1012: the gateway drains to stop (docs/protocol.md, "Draining").
+    static let serviceRestart: UInt16 = 1012
+
+    /// The pause before reconnecting after a drain's 1012 on an authenticated connection: a
+    /// random 0…``restartJitter``. nil for any other end (the usual ``backoff``), including a
+    /// 1012 that refused a new connection.
+    func restartPause(after exit: NVRAgentExit, using generator: inout some RandomNumberGenerator) -> Duration? {
+        guard exit.closeCode == Self.serviceRestart, exit.authenticated else { return nil }
+        let jitter = max(Int64(restartJitter.inSeconds * 1000), 0)
+        return .milliseconds(Int64.random(in: 0...jitter, using: &generator))
+    }
+}
+

@@ -5,13 +5,19 @@ public import ServiceLifecycle
 ///
 /// Every agent keeps reconnecting: after a drop with jittered exponential backoff, after churn
 /// (`Options.churnRate` random connected agents per second disconnect and come back 1–5 s
-/// later), except after a close code in `Options.stopCloseCodes`, where that agent stops.
+/// later), except after a close code in `Options.stopCloseCodes`, where that agent stops. A
+/// draining gateway's 1012 on an authenticated connection brings the agent back at once, after
+/// a random pause up to `Options.restartJitter`.
 /// As a `Service`, graceful shutdown closes every socket with 1000 before `run()` returns.
 public final class NVRFleet: Service, Sendable {
     public struct Options: Sendable {
         /// Agents per second that disconnect and reconnect after a random 1–5 s; 0 for none.
         public var churnRate: Double = 0
         public var backoff = ReconnectBackoff()
+        /// After a drain's 1012 (service restart) on an authenticated connection, an agent
+        /// reconnects at once, after a random pause up to this (docs/protocol.md); a 1012 that
+        /// refuses a new connection gets the usual ``backoff``.
+        public var restartJitter: Duration = .milliseconds(250)
         /// Overrides the heartbeat interval the gateway announces.
         public var heartbeatInterval: Duration?
         /// Each agent's first connect waits a random time up to this, so a large fleet does

@@ -6,7 +6,8 @@ public struct NVRSessionRecord: Sendable, Hashable, Codable {
     public var connectedAt: Int64
     /// nil while the session is open.
     public var disconnectedAt: Int64?
-    /// `closed`, `silent`, `replaced`, `error`, `shutdown`, `expired`, `revoked`.
+    /// `closed`, `silent`, `replaced`, `error`, `shutdown`, `expired`, `revoked`, `drained` (a
+    /// draining gateway sent the agent elsewhere; the NVR was not marked offline).
     public var disconnectReason: String?
 
     public init(

@@ -34,7 +34,7 @@ struct PresencePlan: Sendable {
         /// The earliest event time of the session in the batch (a `disconnected` that arrives
         /// first stands in for the start until its `connected` comes).
         var connectedAt: Int64
-        /// The first `disconnected`'s time and reason.
+        /// The first `disconnected`'s (or `handover`'s) time and reason.
         var disconnectedAt: Int64?
         var reason: String?
     }
@@ -91,7 +91,7 @@ struct PresencePlan: Sendable {
     private mutating func recordSession(_ event: PresenceEvent, nvrID: Int64, index: inout [String: Int]) {
         guard let position = index[event.sessionID] else {
             index[event.sessionID] = self.sessions.count
-            let disconnected = event.kind == .disconnected
+            let disconnected = event.endsSession
             self.sessions.append(
                 SessionWrite(
                     nvrID: nvrID, sessionID: event.sessionID, version: event.version, gatewayID: event.gatewayID,
@@ -101,7 +101,7 @@ struct PresencePlan: Sendable {
             return
         }
         self.sessions[position].connectedAt = min(self.sessions[position].connectedAt, event.at)
-        if event.kind == .disconnected, self.sessions[position].disconnectedAt == nil {
+        if event.endsSession, self.sessions[position].disconnectedAt == nil {
             self.sessions[position].disconnectedAt = event.at
             self.sessions[position].reason = event.reason
         }

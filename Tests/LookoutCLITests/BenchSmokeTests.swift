@@ -11,6 +11,7 @@ import Testing
         ["bench", "gateway", "--nvrs", "10", "--addresses", "2", "--connect-seconds", "1", "--steady-seconds", "1"],
         ["bench", "presence", "--rate", "20", "--seconds", "2", "--silent", "0"],
         ["bench", "renewal", "--cameras", "10", "--workers", "1"],
+        ["bench", "rolling-restart", "--nvrs", "10", "--gateways", "2", "--window", "0"],
     ])
     func benchRunsAndReports(arguments: [String]) async throws {
         let result = try await ChildProcess.lookout(

@@ -39,25 +39,32 @@ import Testing
         }
     }
 
-    @Test func aStoppingGatewayStopsAcceptingBeforeSendingItsNVRsAway() async throws {
-        let system = try await LookoutSystem.start()
+    /// The drain (docs/architecture.md, "Draining"): `/readyz` turns 503 and new sockets get
+    /// 1012 at once; the NVR is handed over with 1012, not marked offline; one that never comes
+    /// back goes offline when its liveness expires, like a dead socket.
+    @Test func aStoppingGatewayHandsItsNVRsOverAndRefusesNewOnes() async throws {
+        let system = try await LookoutSystem.start(environment: ["LOOKOUT_DRAIN_WINDOW": "1"])
         try await withTeardown({ await system.shutdown() }) {
             let token = try await system.addNVR("nvr-a")
             let (gateway, port) = try await system.startGateway()
             try await system.startWorker()
             let (nvr, _) = await connectNVR(port: port, hostname: "nvr-a", token: token)
             #expect(try await waitForRow(system, "nvr-a", "online|1"))
+            #expect(await RollingRestartTests.get("http://127.0.0.1:\(port)/readyz")?.status == 200)
 
             let stopping = Task { await gateway.stop() }
-            #expect(await nvr.closeCode() == 1001)
-            // The agent heard 1001, so accepting has stopped: its reconnect is never upgraded by this
-            // process (it used to be, only to be told 1001 again, or dropped mid-handshake at exit).
+            let draining = await eventually(timeout: .seconds(1)) {
+                await RollingRestartTests.get("http://127.0.0.1:\(port)/readyz").map { $0.status == 503 && $0.body.contains("draining") } ?? false
+            }
+            #expect(draining, "/readyz answers 503 draining")
             let late = TestSocket(port: port)
             late.send(json: ["type": "auth", "hostname": "nvr-a", "token": token])
-            #expect(await late.closeCode() == nil)
+            #expect(await late.closeCode() == 1012, "a new connection is sent elsewhere at once")
+            #expect(await nvr.closeCode() == 1012)
             await stopping.value
-            #expect(try await waitForRow(system, "nvr-a", "offline|1"), "\(gateway.log)")
-            #expect(try await system.database.query("SELECT disconnect_reason FROM nvr_sessions") == "shutdown")
+            #expect(try await system.database.query("SELECT disconnect_reason FROM nvr_sessions") == "drained")
+            // It never reconnects: offline once its liveness expires (1.5 heartbeat intervals).
+            #expect(try await waitForRow(system, "nvr-a", "offline|1", within: .seconds(10)), "\(system.logs)")
             #expect(gateway.log.contains("NVR connections drained"))
             #expect(!gateway.log.contains(" error "), "\(gateway.log)")
         }

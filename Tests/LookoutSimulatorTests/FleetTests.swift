@@ -56,6 +56,21 @@ import Testing
         }
     }
 
+    @Test func aDrainedAgentComesBackAtOnceWithJitter() {
+        var generator = SeededGenerator(seed: 5)
+        let options = NVRFleet.Options()
+        let drained = NVRAgentExit(closeCode: 1012, reason: "gateway restarting, reconnect now", authenticated: true, session: "s1")
+        let pauses = (0..<200).compactMap { _ in options.restartPause(after: drained, using: &generator) }
+        #expect(pauses.count == 200)
+        #expect(pauses.allSatisfy { $0 >= .zero && $0 <= .milliseconds(250) })
+        #expect(pauses.max()! > .milliseconds(200), "spread over the jitter")
+        // Refused while the gateway drains, or any other code: the usual backoff.
+        let refused = NVRAgentExit(closeCode: 1012, reason: nil, authenticated: false, session: nil)
+        let shutdown = NVRAgentExit(closeCode: 1001, reason: nil, authenticated: true, session: "s1")
+        #expect(options.restartPause(after: refused, using: &generator) == nil)
+        #expect(options.restartPause(after: shutdown, using: &generator) == nil)
+    }
+
     @Test func churnedAgentsComeBackAfterOneToFiveSeconds() {
         var generator = SeededGenerator(seed: 3)
         let pauses = (0..<200).map { _ in ChurnSchedule.reconnectPause(using: &generator) }

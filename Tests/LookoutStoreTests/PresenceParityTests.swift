@@ -13,7 +13,9 @@ struct PresenceParityTests {
         var random = SplitMix64(seed: seed)
         let sequences = (0..<12).map { _ in
             (0..<14).map { _ -> (PresenceEvent.Kind, Int64) in
-                let kind: PresenceEvent.Kind = random.next() % 8 == 0 ? .seen : (random.next() % 2 == 0 ? .connected : .disconnected)
+                let pick = random.next() % 8
+                let kind: PresenceEvent.Kind =
+                    pick == 0 ? .seen : pick == 1 ? .handover : (random.next() % 2 == 0 ? .connected : .disconnected)
                 return (kind, Int64(random.next() % 5))
             }
         }

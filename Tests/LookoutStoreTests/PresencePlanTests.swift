@@ -43,4 +43,20 @@ struct PresencePlanTests {
         #expect(plan.result.unknownHostnames == ["ghost"])
         #expect(plan.result.applied + plan.result.ignored == 3)
     }
+
+    /// A drain's `handover` ends the old session but never the NVR's online state, whichever
+    /// of it and the new connection's `connected` comes first.
+    @Test(arguments: [false, true]) func aHandoverEndsTheSessionAndLeavesTheNVROnline(reconnectFirst: Bool) {
+        let handover = presence(.handover, "b", v: 5, at: 50, reason: "drained")
+        let reconnect = presence(.connected, "b", v: 6, at: 60, gateway: "gw-2")
+        let plan = PresencePlan(events: reconnectFirst ? [reconnect, handover] : [handover, reconnect], locked: Self.locked)
+        #expect(plan.nvrs == [.init(id: 3, status: .online, version: 6, statusChangedAt: nil, sessionID: "b-s6", gatewayID: "gw-2", lastSeenAt: 60)])
+        #expect(plan.cameraTransitions.isEmpty)
+        #expect(Set(plan.sessions) == [
+            .init(nvrID: 3, sessionID: "b-s5", version: 5, gatewayID: "gw-1", connectedAt: 50, disconnectedAt: 50, reason: "drained"),
+            .init(nvrID: 3, sessionID: "b-s6", version: 6, gatewayID: "gw-2", connectedAt: 60, disconnectedAt: nil, reason: nil),
+        ])
+        // Alone (the agent has not reconnected yet), it changes nothing either.
+        #expect(PresencePlan(events: [handover], locked: Self.locked).nvrs.isEmpty)
+    }
 }

@@ -52,10 +52,11 @@ public final class LookoutSystem: @unchecked Sendable {
         try await ChildProcess.lookout(arguments, environment: environment.merging(extra) { $1 })
     }
 
-    /// Starts a gateway on a free port and waits until it answers `/healthz`. Returns its port.
+    /// Starts a gateway on `port` (nil: a free one) and waits until it accepts connections.
+    /// Returns its port.
     @discardableResult
-    public func startGateway(name: String = "gateway") async throws -> (process: LookoutProcess, port: Int) {
-        let port = try TestEnvironment.freePort()
+    public func startGateway(name: String = "gateway", port: Int? = nil) async throws -> (process: LookoutProcess, port: Int) {
+        let port = try port ?? TestEnvironment.freePort()
         var environment = environment
         environment["LOOKOUT_HTTP_PORT"] = String(port)
         let process = try LookoutProcess(name: name, arguments: ["gateway"], environment: environment)
@@ -64,6 +65,14 @@ public final class LookoutSystem: @unchecked Sendable {
             throw SystemError(message: "gateway did not start:\n\(process.log)")
         }
         return (process, port)
+    }
+
+    /// Starts any other `lookout` command as a process of this system (`simulate nvrs`, …),
+    /// stopped with the rest.
+    public func startProcess(name: String, arguments: [String]) throws -> LookoutProcess {
+        let process = try LookoutProcess(name: name, arguments: arguments, environment: environment)
+        processes.append(process)
+        return process
     }
 
     /// Starts a worker process with the given worker files (written to a temp folder).

@@ -29,7 +29,8 @@ final class ChaosSystem: Sendable {
         (cloudPort, mediamtxPort, gatewayPorts) = ports
         var specs: [String: Spec] = [:]
         for (index, port) in gatewayPorts.enumerated() {
-            specs["gateway-\(index + 1)"] = Spec(arguments: ["gateway"], environment: ["LOOKOUT_HTTP_PORT": String(port)])
+            // A short drain: stopAll gives every process 15 s, and no fault here stops a gateway gracefully.
+            specs["gateway-\(index + 1)"] = Spec(arguments: ["gateway"], environment: ["LOOKOUT_HTTP_PORT": String(port), "LOOKOUT_DRAIN_WINDOW": "2"])
         }
         for index in 1...2 {
             specs["presence-\(index)"] = Spec(arguments: ["worker", "--worker", "\(workers)/presence.yml"], environment: [:])

@@ -89,12 +89,12 @@ final class GatewaySocketHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The server is shutting down: sockets the drain did not reach (still introducing,
-        // admitting, or a dashboard) are told to go away too.
+        // admitting, or a dashboard) are told to reconnect elsewhere too.
         guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
         switch role {
         case .nvr(let admitted, _): closeNVR(admitted, .goingAway, context: context)
         case .closingNVR: break
-        default: close(.goingAway, context: context)
+        default: close(.serviceRestart, context: context)
         }
     }
 
