@@ -52,7 +52,8 @@ mapfile -t bases < <(entries base)
 in_list() { local item=$1; shift; local x; for x in "$@"; do [ "$x" = "$item" ] && return 0; done; return 1; }
 
 if [ -z "$binary" ]; then
-    flags=(-c "$configuration" --product lookout)
+    # SWIFT_BUILD_FLAGS as in scripts/test.sh, e.g. --scratch-path .build-release
+    flags=(-c "$configuration" --product lookout ${SWIFT_BUILD_FLAGS:-})
     [ "$configuration" = release ] && flags+=(--static-swift-stdlib)
     started=$(date +%s)
     swift build "${flags[@]}"

@@ -17,6 +17,7 @@ ensure_packages() {
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || missing+=(postgresql)
     command -v psql >/dev/null || missing+=(postgresql-client)
     [ -x /usr/bin/chromium ] || missing+=(chromium)  # the dashboard test drives a headless browser
+    command -v patchelf >/dev/null || missing+=(patchelf)  # scripts/package.sh (PackagedFolderTests)
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "Installing ${missing[*]} ..."
     if [ "$(id -u)" -ne 0 ]; then

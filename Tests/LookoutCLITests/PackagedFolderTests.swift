@@ -26,7 +26,8 @@ import Testing
             #expect(outside.isEmpty, "loaded from outside the folder and not base: \(outside)")
             #expect(libraries.contains { $0.name.hasPrefix("libhiredis") && $0.path?.hasPrefix(folder + "/lib/") == true }, "\(libraries)")
 
-            let packagedLookout = try PackagedLookout(root: scratch + "/root", binary: contents.binary[0], libraries: libraries)
+            let base = libraries.filter { contents.baseLibraries.contains($0.name) }
+            let packagedLookout = try PackagedLookout(root: scratch + "/root", binary: contents.binary[0], baseLibraries: base)
             let help = try await packagedLookout.run(["--help"])
             #expect(help.status == 0 && help.stdout.contains("  gateway "), "\(help.stderr)")
             try await runGateway(packagedLookout)
@@ -56,7 +57,8 @@ import Testing
                 try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(port)/readyz"]).status == 0
             }
             #expect(ready, "/readyz never answered 200:\n\(started.log)")
-            let healthz = try await lookout.run(["healthcheck"], environment: ["LOOKOUT_HTTP_PORT": String(port)])
+            // As the image's HEALTHCHECK runs it: no --url, the container's gateway settings.
+            let healthz = try await lookout.run(["healthcheck"], environment: ["LOOKOUT_HTTP_HOST": "0.0.0.0", "LOOKOUT_HTTP_PORT": String(port)])
             #expect(healthz.status == 0 && healthz.stdout == "http://127.0.0.1:\(port)/healthz: 200\n", "\(healthz.stderr)")
             let missing = try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(port)/nowhere"])
             #expect(missing.status == 1 && missing.stderr.contains("404"), "\(missing.stderr)")
@@ -76,13 +78,13 @@ struct PackagedLookout {
     let binary: String
     let chrooted: Bool
 
-    init(root: String, binary: String, libraries: [LoadedLibrary]) throws {
+    init(root: String, binary: String, baseLibraries: [LoadedLibrary]) throws {
         self.root = root
         self.binary = binary
         chrooted = geteuid() == 0
         guard chrooted else { return }
         let files = FileManager.default
-        for library in libraries {
+        for library in baseLibraries {
             guard let path = library.path, !path.hasPrefix(root + "/") else { continue }
             try files.createDirectory(atPath: root + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try files.copyItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path, toPath: root + path)
