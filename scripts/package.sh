@@ -18,10 +18,12 @@
 #
 #   --configuration   what to build (default release, with --static-swift-stdlib)
 #   --binary PATH     package this lookout binary instead of building one
-#   --out DIR         the layout's folder, replaced (default artifacts/lookout-CONFIGURATION)
+#   --out DIR         the layout's folder, replaced (default: the repository's artifacts/lookout-CONFIGURATION)
 #   --tar             also write DIR.tar.gz
 #   --system-libs     leave the libraries of the list's Debian packages to the system
+#   SWIFT_BUILD_FLAGS extra `swift build` flags, e.g. --scratch-path .build-release
 set -euo pipefail
+here=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
 list=deploy/image/contents.txt
@@ -39,8 +41,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 case $configuration in debug|release) ;; *) echo "package.sh: --configuration is debug or release" >&2; exit 64 ;; esac
-out=${out:-artifacts/lookout-$configuration}
-case $out in /*) ;; *) out=$root/$out ;; esac
+# Relative paths are the caller's; the default folder is the repository's artifacts/.
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$here/$1" ;; esac; }
+out=$(absolute "${out:-$root/artifacts/lookout-$configuration}")
+[ -z "$binary" ] || binary=$(absolute "$binary")
+case $(readlink -m "$out") in /|"$root"|"$HOME"|/opt|/usr|/tmp) echo "package.sh: will not replace $out" >&2; exit 64 ;; esac
 
 # The list: KIND VALUE per line, comments after #.
 entries() { sed 's/#.*//' "$list" | awk -v kind="$1" '$1 == kind { print $2 }'; }
@@ -127,7 +132,7 @@ done)
 env -i "$out/$layout_binary" --help >/dev/null
 
 if [ "$tar" = 1 ]; then
-    tar -C "$(dirname "$out")" -czf "$out.tar.gz" "$(basename "$out")"
+    tar -C "$(dirname "$out")" --owner=0 --group=0 --numeric-owner -czf "$out.tar.gz" "$(basename "$out")"
     echo "Packaged $out.tar.gz ($(du -h "$out.tar.gz" | cut -f1))"
 fi
 echo "Packaged $out ($(du -sh "$out" | cut -f1)): $(cd "$out" && find . -maxdepth 2 -mindepth 1 | sort | sed 's|^\./||' | tr '\n' ' ')"
