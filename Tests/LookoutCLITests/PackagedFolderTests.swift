@@ -30,13 +30,13 @@ import Testing
             let packagedLookout = try PackagedLookout(root: scratch + "/root", binary: contents.binary[0], baseLibraries: base)
             let help = try await packagedLookout.run(["--help"])
             #expect(help.status == 0 && help.stdout.contains("  gateway "), "\(help.stderr)")
-            try await runGateway(packagedLookout)
+            try await runRoles(packagedLookout)
         }
     }
 
-    /// `migrate`, then a gateway, from the folder; `lookout healthcheck` (the image's HEALTHCHECK)
-    /// asks it from the same folder.
-    private func runGateway(_ lookout: PackagedLookout) async throws {
+    /// `migrate`, then a gateway and a worker with the folder's worker files, from the folder;
+    /// `lookout healthcheck` (the image's HEALTHCHECK) asks the gateway from the same folder.
+    private func runRoles(_ lookout: PackagedLookout) async throws {
         let database = try await ScratchDatabase.create()
         let port = try TestEnvironment.freePort()
         let environment = [
@@ -45,7 +45,9 @@ import Testing
             "LOOKOUT_PLAYBACK_KEYS": "t1:" + LookoutSystem.playbackSecret, "LOOKOUT_STREAM_URL_KEY": TestStreamURLKey.setting,
         ]
         var gateway: LookoutProcess?
+        var worker: LookoutProcess?
         try await withTeardown({
+            await worker?.stop()
             await gateway?.stop()
             try? await database.drop()
         }) {
@@ -64,6 +66,13 @@ import Testing
             #expect(missing.status == 1 && missing.stderr.contains("404"), "\(missing.stderr)")
             let closed = try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(try TestEnvironment.freePort())/healthz", "--timeout", "2"])
             #expect(closed.status == 1, "\(closed.stderr)")
+
+            let workerFiles = ["presence.yml", "sweeper.yml"].flatMap { ["--worker", lookout.path("workers/\($0)")] }
+            let workerEnvironment = environment.merging(["LOOKOUT_WORKER_HTTP_PORT": String(try TestEnvironment.freePort()), "LOG_LEVEL": "info"]) { $1 }
+            let startedWorker = try lookout.start(name: "packaged-worker", ["worker"] + workerFiles, environment: workerEnvironment)
+            worker = startedWorker
+            let working = await eventually(timeout: .seconds(15), every: .milliseconds(100)) { startedWorker.log.contains("Presence worker started") }
+            #expect(working, "the worker never started:\n\(startedWorker.log)")
         }
     }
 }
@@ -92,6 +101,9 @@ struct PackagedLookout {
         try files.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o1777])
         try files.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)
     }
+
+    /// A file of the layout as the packaged lookout sees it.
+    func path(_ layoutPath: String) -> String { (chrooted ? "" : root) + "/opt/lookout/" + layoutPath }
 
     private var executable: String { chrooted ? "/usr/bin/unshare" : root + "/opt/lookout/" + binary }
     private func arguments(_ arguments: [String]) -> [String] {
