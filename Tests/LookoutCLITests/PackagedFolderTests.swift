@@ -27,7 +27,7 @@ import Testing
             #expect(libraries.contains { $0.name.hasPrefix("libhiredis") && $0.path?.hasPrefix(folder + "/lib/") == true }, "\(libraries)")
 
             let base = libraries.filter { contents.baseLibraries.contains($0.name) }
-            let packagedLookout = try PackagedLookout(root: scratch + "/root", binary: contents.binary[0], baseLibraries: base)
+            let packagedLookout = try await PackagedLookout(root: scratch + "/root", binary: contents.binary[0], baseLibraries: base)
             let help = try await packagedLookout.run(["--help"])
             #expect(help.status == 0 && help.stdout.contains("  gateway "), "\(help.stderr)")
             try await runRoles(packagedLookout)
@@ -77,7 +77,7 @@ import Testing
     }
 }
 
-/// The packaged `lookout` in a root of its own: as root, a chroot holding only the folder (at
+/// The packaged `lookout` in a root of its own: as root (with mount namespaces), a chroot holding only the folder (at
 /// /opt/lookout, as in the image), copies of the base libraries it loads and a /proc (the loader
 /// finds `$ORIGIN` through /proc/self/exe; mounted in a private mount namespace, so it goes with
 /// the process); otherwise the folder in place. Either way with only PATH and the given settings
@@ -87,10 +87,12 @@ struct PackagedLookout {
     let binary: String
     let chrooted: Bool
 
-    init(root: String, binary: String, baseLibraries: [LoadedLibrary]) throws {
+    init(root: String, binary: String, baseLibraries: [LoadedLibrary]) async throws {
         self.root = root
         self.binary = binary
-        chrooted = geteuid() == 0
+        // Root, and allowed a mount namespace (a container without CAP_SYS_ADMIN is not).
+        let mayUnshare = try await ChildProcess.run("/usr/bin/unshare", ["--mount", "/bin/true"]).status == 0
+        chrooted = geteuid() == 0 && mayUnshare
         guard chrooted else { return }
         let files = FileManager.default
         for library in baseLibraries {
