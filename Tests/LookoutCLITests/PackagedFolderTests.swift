@@ -64,11 +64,13 @@ import Testing
             #expect(healthz.status == 0 && healthz.stdout == "http://127.0.0.1:\(port)/healthz: 200\n", "\(healthz.stderr)")
             let missing = try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(port)/nowhere"])
             #expect(missing.status == 1 && missing.stderr.contains("404"), "\(missing.stderr)")
-            let closed = try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(try TestEnvironment.freePort())/healthz", "--timeout", "2"])
+            let closedPort = try TestEnvironment.freePort()
+            let closed = try await lookout.run(["healthcheck", "--url", "http://127.0.0.1:\(closedPort)/healthz", "--timeout", "2"])
             #expect(closed.status == 1, "\(closed.stderr)")
 
             let workerFiles = ["presence.yml", "sweeper.yml"].flatMap { ["--worker", lookout.path("workers/\($0)")] }
-            let workerEnvironment = environment.merging(["LOOKOUT_WORKER_HTTP_PORT": String(try TestEnvironment.freePort()), "LOG_LEVEL": "info"]) { $1 }
+            let workerPort = try TestEnvironment.freePort()
+            let workerEnvironment = environment.merging(["LOOKOUT_WORKER_HTTP_PORT": String(workerPort), "LOG_LEVEL": "info"]) { $1 }
             let startedWorker = try lookout.start(name: "packaged-worker", ["worker"] + workerFiles, environment: workerEnvironment)
             worker = startedWorker
             let working = await eventually(timeout: .seconds(15), every: .milliseconds(100)) { startedWorker.log.contains("Presence worker started") }
@@ -121,6 +123,7 @@ struct PackagedLookout {
     }
 
     func start(name: String, _ arguments: [String], environment settings: [String: String]) throws -> LookoutProcess {
-        try LookoutProcess(name: name, executable: executable, arguments: self.arguments(arguments), environment: environment(settings), inheritingPath: false)
+        try LookoutProcess(
+            name: name, executable: executable, arguments: self.arguments(arguments), environment: environment(settings), inheritingPath: false)
     }
 }

@@ -47,7 +47,8 @@ struct LoadedLibrary: Equatable, CustomStringConvertible {
             let words = line.split(separator: " ").map(String.init).filter { !$0.isEmpty && $0 != "\t" }
             guard let first = words.first?.trimmingCharacters(in: .whitespaces), !first.isEmpty else { return nil }
             if words.count >= 3, words[1] == "=>" {
-                return words[2] == "not" ? LoadedLibrary(name: first, path: nil, found: false) : LoadedLibrary(name: first, path: URL(fileURLWithPath: words[2]).standardized.path, found: true)
+                guard words[2] != "not" else { return LoadedLibrary(name: first, path: nil, found: false) }
+                return LoadedLibrary(name: first, path: URL(fileURLWithPath: words[2]).standardized.path, found: true)
             }
             return LoadedLibrary(name: URL(fileURLWithPath: first).lastPathComponent, path: first.hasPrefix("/") ? first : nil, found: true)
         }

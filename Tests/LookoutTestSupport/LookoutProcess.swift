@@ -11,7 +11,8 @@ public final class LookoutProcess: @unchecked Sendable {
     /// `executable`: another program than the build's `lookout` (e.g. `chroot` around a packaged
     /// one); `inheritingPath`: false for exactly `environment`, as `env -i` would.
     public init(
-        name: String, executable: String = TestEnvironment.lookoutBinary, arguments: [String], environment: [String: String], inheritingPath: Bool = true
+        name: String, executable: String = TestEnvironment.lookoutBinary, arguments: [String], environment: [String: String],
+        inheritingPath: Bool = true
     ) throws {
         self.name = name
         logPath = NSTemporaryDirectory() + "lookout-\(name)-\(UInt32.random(in: .min ... .max)).log"
