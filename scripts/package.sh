@@ -2,7 +2,7 @@
 # scripts/package.sh: the Lookout runtime layout of deploy/image/contents.txt, in a folder (and
 # optionally a tarball) that runs on a bare debian:bookworm-slim:
 #
-#   bin/lookout     the binary (release: Swift stdlib linked statically)
+#   bin/lookout     the binary (release: Swift stdlib linked statically, DWARF stripped)
 #   lib/            the libraries it loads that the base system lacks (RUNPATH $ORIGIN/../lib):
 #                   those of the list's Debian packages (libhiredis) and, for a debug build, the
 #                   Swift runtime of the toolchain (libswiftCore.so, libFoundation*.so, …)
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 list=deploy/image/contents.txt
 
-configuration=release binary="" out="" tar=0 system_libs=0
+configuration=release binary="" out="" tar=0 system_libs=0 built=""
 while [ $# -gt 0 ]; do
     case $1 in
         --configuration) configuration=$2; shift 2 ;;
@@ -64,6 +64,7 @@ if [ -z "$binary" ]; then
     swift build "${flags[@]}"
     echo "Built $configuration in $(($(date +%s) - started)) s"
     binary=$(swift build "${flags[@]}" --show-bin-path)/lookout
+    built=$configuration
 fi
 [ -x "$binary" ] || { echo "package.sh: no executable at $binary" >&2; exit 1; }
 
@@ -71,6 +72,9 @@ rm -rf "$out"
 mkdir -p "$out/$(dirname "$layout_binary")" "$out/lib"
 cp "$binary" "$out/$layout_binary"
 chmod 755 "$out/$layout_binary"
+# A release built here loses its DWARF (204 MB -> 128 MB); the symbol table stays, so crash
+# backtraces still name the functions.
+[ "$built" != release ] || strip --strip-debug "$out/$layout_binary"
 for path in "${copies[@]}"; do
     mkdir -p "$out/$(dirname "$path")"
     cp -R "$root/$path" "$out/$path"
