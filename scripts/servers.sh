@@ -18,6 +18,7 @@ ensure_packages() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     [ -x /usr/bin/chromium ] || missing+=(chromium)  # the dashboard test drives a headless browser
     command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)  # the rolling-restart test runs gateways behind it
+    command -v patchelf >/dev/null || missing+=(patchelf)  # scripts/package.sh (PackagedFolderTests)
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "Installing ${missing[*]} ..."
     if [ "$(id -u)" -ne 0 ]; then

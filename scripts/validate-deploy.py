@@ -36,10 +36,10 @@ VENV_BIN = Path(sys.executable).parent
 WORKERS_MOUNT = "/etc/lookout/workers/"
 # Settings other branches of issue 14 add (worker HTTP port, gateway drain): accepted in the
 # manifests before they reach the README's settings table; drop a name once it is there.
-PENDING_SETTINGS = {"LOOKOUT_DRAIN_WINDOW"}
+PENDING_SETTINGS: set[str] = set()
 # Subcommands another branch adds (the image's healthcheck): their command lines are checked only
 # once the binary has them.
-PENDING_SUBCOMMANDS = {"healthcheck"}
+PENDING_SUBCOMMANDS: set[str] = set()
 # Values never passed to the dry run (they are secrets in every target; the URLs are replaced).
 SECRET_SETTINGS = {"LOOKOUT_PLAYBACK_KEYS", "LOOKOUT_STREAM_URL_KEY", "LOOKOUT_STREAM_URL_OLD_KEYS",
                    "HIKVISION_SECRET", "HIKVISION_APP_KEY", "LOOKOUT_MEDIAMTX_API_PASSWORD"}

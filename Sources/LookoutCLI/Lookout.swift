@@ -7,8 +7,8 @@ struct Lookout: AsyncParsableCommand {
         commandName: "lookout",
         abstract: "Keeps a video-management dashboard true: who is online, and live streams that never expire.",
         subcommands: [
-            GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, NVRCommand.self, CameraCommand.self, APIKeyCommand.self, RenewCommand.self, DiscoverCommand.self,
-            SecretsCommand.self, DeadCommand.self,
+            GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, NVRCommand.self, CameraCommand.self, APIKeyCommand.self, RenewCommand.self,
+            DiscoverCommand.self, SecretsCommand.self, DeadCommand.self, HealthcheckCommand.self,
             SimulateCommand.self,
             BenchCommand.self, ChaosCommand.self,
         ]

@@ -8,15 +8,20 @@ public final class LookoutProcess: @unchecked Sendable {
     public let logPath: String
     private let process: Process
 
-    public init(name: String, arguments: [String], environment: [String: String]) throws {
+    /// `executable`: another program than the build's `lookout` (e.g. `chroot` around a packaged
+    /// one); `inheritingPath`: false for exactly `environment`, as `env -i` would.
+    public init(
+        name: String, executable: String = TestEnvironment.lookoutBinary, arguments: [String], environment: [String: String],
+        inheritingPath: Bool = true
+    ) throws {
         self.name = name
         logPath = NSTemporaryDirectory() + "lookout-\(name)-\(UInt32.random(in: .min ... .max)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.lookoutBinary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var base = inheritingPath ? ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()] : [:]
         base.merge(environment) { $1 }
         process.environment = base
         process.standardOutput = log
