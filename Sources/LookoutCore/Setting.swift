@@ -115,5 +115,5 @@ extension Setting {
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
         .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
         .playbackTokenTTL, .logLevel,
-    ] + streams
+    ] + streams + alerts
 }
