@@ -7,7 +7,7 @@ extension PostgresAlertRepository {
         a.id, a.kind, a.subject_type, a.subject_id, a.subject_name,
         floor(extract(epoch FROM a.started_at) * 1000)::bigint,
         floor(extract(epoch FROM a.recovered_at) * 1000)::bigint,
-        floor(extract(epoch FROM COALESCE(a.recovered_at, GREATEST(now(), a.started_at)) - a.started_at) * 1000)::bigint,
+        floor(extract(epoch FROM now()) * 1000)::bigint,
         a.acknowledged_key_id, a.acknowledged_by,
         floor(extract(epoch FROM a.acknowledged_at) * 1000)::bigint, a.details
         """
@@ -68,7 +68,7 @@ extension PostgresAlertRepository {
 
     static func records(_ rows: PostgresRowSequence) async throws -> [AlertRecord] {
         var records: [AlertRecord] = []
-        for try await (id, kind, subjectType, subjectID, name, started, recovered, duration, keyID, by, ackAt, details) in rows.decode(
+        for try await (id, kind, subjectType, subjectID, name, started, recovered, now, keyID, by, ackAt, details) in rows.decode(
             (Int64, String, String, Int64, String, Int64, Int64?, Int64, Int64?, String?, Int64?, String).self)
         {
             guard let kind = AlertKind(rawValue: kind) else { continue }
@@ -76,7 +76,7 @@ extension PostgresAlertRepository {
             records.append(
                 AlertRecord(
                     id: id, kind: kind, subjectType: type, subjectId: type == .account ? nil : subjectID, subjectName: name, startedAt: started,
-                    recoveredAt: recovered, durationMs: max(0, duration), open: recovered == nil, acknowledgedBy: by, acknowledgedKeyId: keyID,
+                    recoveredAt: recovered, durationMs: max(0, (recovered ?? now) - started), open: recovered == nil, acknowledgedBy: by, acknowledgedKeyId: keyID,
                     acknowledgedAt: ackAt, details: details.isEmpty ? nil : details))
         }
         return records

@@ -32,10 +32,10 @@ struct AlertRepositoryTests {
             #expect(try await alerts.recover(.renewalFailing, subjectID: camera.id) == nil, "nothing open")
             let reopened = try #require(try await alerts.open(.renewalFailing, cameraID: camera.id))
             #expect(reopened.alertID != opened.alertID)
-            #expect(
-                try await Self.outboxEvents(client) == [
-                    "renewal_failing:opened", "renewal_dead:opened", "renewal_failing:recovered", "renewal_dead:recovered", "renewal_failing:opened",
-                ])
+            let events = try await Self.outboxEvents(client)
+            #expect(events.count == 5, "\(events)")
+            #expect(events.prefix(2) == ["renewal_failing:opened", "renewal_dead:opened"] && events.last == "renewal_failing:opened", "\(events)")
+            #expect(Set(events.dropFirst(2).prefix(2)) == ["renewal_failing:recovered", "renewal_dead:recovered"], "one statement, any order")
             // The index holds even against a writer that skips the repository.
             await #expect(throws: (any Error).self) {
                 try await client.query(
@@ -85,7 +85,7 @@ struct AlertRepositoryTests {
                     logger: TestDatabase.logger)
             }
             try await expire(soon.id, at: now + 600_000)
-            try await expire(later.id, at: now + 7_200_000)
+            try await expire(later.id, at: now + 7_000_000)
             let opened = try await alerts.syncExpiringURLs(warning: .seconds(3600), now: now)
             #expect(opened.map(\.subject.name) == ["soon"] && opened.first?.details == "expires in 10 min")
             #expect(try await alerts.syncExpiringURLs(warning: .seconds(3600), now: now).isEmpty, "once")

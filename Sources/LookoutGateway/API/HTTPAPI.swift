@@ -57,8 +57,8 @@ struct HTTPAPI: Sendable {
             letters: PresenceDeadLetters(redis: redis, keys: keys), operations: streamOperations,
             alertOutbox: PostgresAlertOutbox(client: postgres, logger: logger), configuration: configuration
         ).register(on: router)
-        APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         AlertRoutes(alerts: PostgresAlertRepository(client: postgres, logger: logger)).register(on: router)
+        APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
         PlaybackAuthRoutes(playback: playback, configuration: configuration).register(on: router)
         let metrics = self.metrics
