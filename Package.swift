@@ -91,7 +91,7 @@ let package = Package(
             dependencies: [
                 "LookoutCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), "LookoutNotify",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -172,6 +172,9 @@ let package = Package(
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutNotify", "LookoutHikConnect", "LookoutMediaMTX",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -239,6 +242,8 @@ let package = Package(
             name: "LookoutStreamsTests",
             dependencies: [
                 "LookoutTestSupport", "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutHikConnect", "LookoutHikSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

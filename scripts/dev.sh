@@ -9,6 +9,10 @@ swift build
 bin=$(swift build --show-bin-path)/lookout
 set -a; . .lookout/env; set +a
 export LOOKOUT_HTTP_PORT=${LOOKOUT_HTTP_PORT:-8080}
+# Real alerts now and then: churned NVRs stay away 1-5 s, so the longer absences outlast a 4 s
+# grace (nvr_offline, then nvr_back); dev URLs live 120 s and renew at 84 s, so 20 s before expiry
+# warns only when renewals fail (url_expiring). docs/architecture.md, "Alerts".
+export LOOKOUT_FLAP_GRACE=${LOOKOUT_FLAP_GRACE:-4} LOOKOUT_ALERT_EXPIRY_WARNING=${LOOKOUT_ALERT_EXPIRY_WARNING:-20}
 # The key that signs playback credentials: made once, readable by this user only.
 [ -s .lookout/playback.key ] || (umask 077; printf 'dev:%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >.lookout/playback.key)
 export LOOKOUT_PLAYBACK_KEYS=${LOOKOUT_PLAYBACK_KEYS:-$(cat .lookout/playback.key)}
@@ -51,7 +55,7 @@ printf 'kind: renewal\nrequestedLifetime: 120s\nretryInitial: 2s\nretryMaximum: 
 
 "$bin" gateway >.lookout/gateway.log 2>&1 & pids+=($!)
 LOOKOUT_WORKER_HTTP_PORT=9091 "$bin" worker --worker workers/presence.yml --worker workers/sweeper.yml --worker .lookout/renewal.yml \
-    --worker workers/mediamtx-sync.yml --worker workers/snapshot.yml >.lookout/worker.log 2>&1 & pids+=($!)
+    --worker workers/mediamtx-sync.yml --worker workers/snapshot.yml --worker workers/alerts.yml >.lookout/worker.log 2>&1 & pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$LOOKOUT_HTTP_PORT/healthz" >/dev/null && break; sleep 0.2; done
 grep -v "^DESKTOP" .lookout/tokens >.lookout/tokens.fleet || true
 "$bin" simulate nvrs --count "$nvrs" --gateway "ws://127.0.0.1:$LOOKOUT_HTTP_PORT/ws" --churn 0.3 --token-file .lookout/tokens.fleet &
@@ -66,6 +70,9 @@ Lookout is running.
   Stats:       curl -H "Authorization: Bearer $(cat .lookout/viewer.key)" http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/stats
   Logs:        .lookout/gateway.log, .lookout/worker.log, .lookout/hik-cloud.log, .lookout/mediamtx.log
   $nvrs simulated NVRs (4 cameras each) connect, heartbeat and churn. Ctrl-C stops.
+  Alerts:      curl -H "Authorization: Bearer $(cat .lookout/viewer.key)" 'http://127.0.0.1:$LOOKOUT_HTTP_PORT/api/alerts?state=open'
+               (churn past the 4 s grace opens nvr_offline now and then; set LOOKOUT_ALERT_WEBHOOKS and
+               LOOKOUT_ALERT_WEBHOOK_SECRET before make dev to receive them as webhooks)
   Streams:     20 cameras from the simulated cloud, URLs renewed every ~84 s into .lookout/mediamtx.yml
                and the MediaMTX double (http://127.0.0.1:9997/v3/config/paths/list);
                renewal history: psql "\$LOOKOUT_DATABASE_URL" -c 'select * from renewals order by id desc limit 5'

@@ -58,7 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
             switch file {
             case .presence(let options): samplers.append(WorkerGauges.presence(redis: redis, keys: settings.keys, options: options))
             case .renewal: samplers.append(WorkerGauges.renewals(redis: redis, keys: settings.keys, store: PostgresRenewalStore(client: postgres)))
-            case .sweeper, .snapshot, .mediamtxSync: break
+            case .sweeper, .snapshot, .mediamtxSync, .alerts: break
             }
         }
         let status = WorkerStatusServer(
@@ -96,7 +96,12 @@ struct WorkerCommand: AsyncParsableCommand {
                     RenewalWorker(
                         options: options, queue: streams.queue,
                         store: PostgresRenewalStore(client: postgres, cipher: streams.requireCipher(for: "the renewal worker")),
-                        provider: streams.requireHikConnect(for: "the renewal worker"), redis: redis, keys: settings.keys, logger: logger))
+                        provider: streams.requireHikConnect(for: "the renewal worker"), redis: redis, keys: settings.keys, logger: logger,
+                        alerts: AlertRecorder(alerts: PostgresAlertRepository(client: postgres, logger: logger), notifier: notifier, logger: logger),
+                        expiryWarning: settings.alerts.expiryWarning))
+            case .alerts(let options):
+                services.append(
+                    AlertWebhookWorker(options: options, settings: settings.alerts, outbox: PostgresAlertOutbox(client: postgres, logger: logger), logger: logger))
             case .snapshot(let every):
                 services.append(
                     SnapshotWorker(

@@ -39,6 +39,7 @@ public struct LookoutSettings: Sendable {
     public var playback: PlaybackSettings
     public var logLevel: Logger.Level
     public var streams: StreamSettings
+    public var alerts: AlertSettings
 
     /// Reads every setting; `required` names the ones this command cannot run without.
     public init(source: SettingsSource, requiring required: [Setting] = []) throws(ConfigurationError) {
@@ -80,6 +81,7 @@ public struct LookoutSettings: Sendable {
         }
         logLevel = parsed
         streams = try StreamSettings(source: source)
+        alerts = try AlertSettings(source: source)
     }
 
     /// An `http(s)://` URL, without a trailing `/`.

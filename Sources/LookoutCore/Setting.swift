@@ -118,5 +118,5 @@ extension Setting {
         .allowHostnameOnlyAuth, .wsMaxMessageSize, .wsPingInterval, .flapGrace, .hlsBaseURL, .corsOrigins, .apiMaxBodySize, .authFailureLimit,
         .headerTimeout, .idleTimeout, .maxConnections, .maxConnectionsPerAddress, .drainWindow, .trustedProxies, .hlsScriptURL, .hlsScriptIntegrity, .playbackKeys,
         .playbackTokenTTL, .logLevel,
-    ] + streams
+    ] + streams + alerts
 }

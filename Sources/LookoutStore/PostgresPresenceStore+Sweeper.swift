@@ -1,4 +1,5 @@
 import Logging
+public import LookoutCore
 import PostgresNIO
 
 extension PostgresPresenceStore {
@@ -59,12 +60,13 @@ extension PostgresPresenceStore {
     /// Marks and returns the NVRs due an offline alert: offline for longer than `grace` (since
     /// before `now - grace`; `now` in Unix ms, default the database's clock) and not alerted for
     /// this offline period (`alerted_at` null or older than `status_changed_at`). `alerted_at`
-    /// becomes `now`.
+    /// becomes `now`, and in the same statement an `nvr_offline` alert opens (with its outbox
+    /// row, ``PostgresAlertRepository``) unless one is open already: `alertID` is then nil.
     ///
     /// Atomic: when sweepers call this at once, each NVR is returned to one of them only (the
     /// second waits for the first's row lock, then finds the NVR alerted). Sorted by hostname.
     public func takeDueAlerts(grace: Duration, now: Int64? = nil) async throws(StoreError) -> [(
-        id: Int64, hostname: String, offlineSince: Int64
+        id: Int64, hostname: String, offlineSince: Int64, alertID: Int64?
     )] {
         let graceMs = grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000
         let logger = self.logger
@@ -80,19 +82,38 @@ extension PostgresPresenceStore {
                       AND (n.alerted_at IS NULL OR n.alerted_at < n.status_changed_at)
                     ORDER BY n.hostname
                     FOR UPDATE OF n
+                ), marked AS (
+                    UPDATE nvrs SET alerted_at = clock.now
+                    FROM due, clock
+                    WHERE nvrs.id = due.id
+                    RETURNING nvrs.id, nvrs.hostname, nvrs.status_changed_at
+                ), opened AS (
+                    INSERT INTO alerts (kind, subject_type, subject_id, subject_name, started_at)
+                    SELECT 'nvr_offline', 'nvr', id, hostname, status_changed_at FROM marked
+                    ON CONFLICT (kind, subject_id) WHERE recovered_at IS NULL DO NOTHING
+                    RETURNING id, subject_id
+                ), outbox AS (
+                    INSERT INTO alert_events (alert_id, event) SELECT id, 'opened' FROM opened
                 )
-                UPDATE nvrs SET alerted_at = clock.now
-                FROM due, clock
-                WHERE nvrs.id = due.id
-                RETURNING nvrs.id, nvrs.hostname, floor(extract(epoch FROM nvrs.status_changed_at) * 1000)::bigint
+                SELECT m.id, m.hostname, floor(extract(epoch FROM m.status_changed_at) * 1000)::bigint, o.id
+                FROM marked AS m LEFT JOIN opened AS o ON o.subject_id = m.id
                 """,
                 logger: logger
             )
-            var due: [(id: Int64, hostname: String, offlineSince: Int64)] = []
-            for try await (id, hostname, since) in rows.decode((Int64, String, Int64).self) {
-                due.append((id, hostname, since))
+            var due: [(id: Int64, hostname: String, offlineSince: Int64, alertID: Int64?)] = []
+            for try await (id, hostname, since, alertID) in rows.decode((Int64, String, Int64, Int64?).self) {
+                due.append((id, hostname, since, alertID))
             }
+            PostgresAlertRepository.count(
+                due.compactMap { entry in entry.alertID.map { Self.offlineEvent(alertID: $0, nvr: (entry.id, entry.hostname, entry.offlineSince)) } })
             return due.sorted { $0.hostname < $1.hostname }
         }
+    }
+
+    /// The `nvr_offline` alert an entry of ``takeDueAlerts(grace:now:)`` opened.
+    public static func offlineEvent(alertID: Int64, nvr: (id: Int64, hostname: String, offlineSince: Int64)) -> AlertEvent {
+        AlertEvent(
+            alertID: alertID, kind: .nvrOffline, change: .opened, subject: AlertSubject(id: nvr.id, name: nvr.hostname), startedAt: nvr.offlineSince,
+            recoveredAt: nil, details: "")
     }
 }

@@ -19,7 +19,8 @@ public import ServiceLifecycle
 /// flush the heartbeats they kept or re-announce their sessions.
 ///
 /// It also copies liveness into `last_seen_at` in batches, and raises one alert per NVR that
-/// stays offline past the flap grace.
+/// stays offline past the flap grace (stored: `nvr_offline`), recovered (`nvr_back`) on the first
+/// sweep after the NVR is online again.
 public struct PresenceSweeper: Service {
     let options: SweeperOptions
     let keys: RedisKeys
@@ -94,6 +95,11 @@ public struct PresenceSweeper: Service {
             try await notifier.publish(
                 alerts.map { .alert(nvrID: $0.id, hostname: $0.hostname, message: "NVR offline", at: $0.offlineSince) })
         }
+        // The stored alerts: nvr_offline opened above (same statement), nvr_back when the NVR is online again.
+        let recorder = AlertRecorder(alerts: PostgresAlertRepository(client: store.client, logger: logger), notifier: notifier, logger: logger)
+        await recorder.published(
+            alerts.compactMap { due in due.alertID.map { PostgresPresenceStore.offlineEvent(alertID: $0, nvr: (due.id, due.hostname, due.offlineSince)) } })
+        await recorder.published(try await recorder.alerts.recoverNVRsBackOnline())
         if now - state.lastTrimAt >= 60_000 {
             // Liveness of NVRs gone for an hour is no longer needed.
             try await redis.send(RedisCommand("ZREMRANGEBYSCORE", [keys.liveness, "-inf", String(now - 3_600_000)]))

@@ -9,8 +9,9 @@ public enum WorkerFile: Sendable, Equatable {
     case renewal(RenewalOptions)
     case mediamtxSync(MediaMTXSyncFile)
     case snapshot(every: Duration)
+    case alerts(AlertWebhookOptions)
 
-    /// The file's `kind:` (`presence`, `sweeper`, `renewal`, `mediamtx-sync`, `snapshot`).
+    /// The file's `kind:` (`presence`, `sweeper`, `renewal`, `mediamtx-sync`, `snapshot`, `alerts`).
     public var kindName: String {
         switch self {
         case .presence: "presence"
@@ -18,6 +19,7 @@ public enum WorkerFile: Sendable, Equatable {
         case .renewal: "renewal"
         case .mediamtxSync: "mediamtx-sync"
         case .snapshot: "snapshot"
+        case .alerts: "alerts"
         }
     }
 
@@ -81,6 +83,17 @@ public enum WorkerFile: Sendable, Equatable {
             file = .mediamtxSync(options)
         case "snapshot":
             file = .snapshot(every: try reader.duration("every", default: .seconds(1800)))
+        case "alerts":
+            var options = AlertWebhookOptions()
+            options.poll = try reader.duration("poll", default: options.poll)
+            options.timeout = try reader.duration("timeout", default: options.timeout)
+            options.maxAttempts = try reader.int("maxAttempts", default: options.maxAttempts, in: 1...1000)
+            options.retryInitial = try reader.duration("retryInitial", default: options.retryInitial)
+            options.retryMaximum = try reader.duration("retryMaximum", default: options.retryMaximum)
+            options.retryJitter = try reader.double("retryJitter", default: options.retryJitter)
+            options.batchLimit = try reader.int("batchLimit", default: options.batchLimit, in: 1...500)
+            options.keep = try reader.duration("keep", default: options.keep)
+            file = .alerts(options)
         default:
             throw ConfigurationError(setting: fileName, problem: "unknown worker kind '\(kind)'")
         }

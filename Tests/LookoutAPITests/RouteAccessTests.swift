@@ -23,7 +23,12 @@ import Testing
         "GET /api/renewals/dead": .viewer, "POST /api/renewals/dead/retry": .admin, "POST /api/renewals/dead/{cameraId}/retry": .admin,
         "GET /api/dead": .admin, "POST /api/dead/replay": .admin,
         "GET /api/apikey": .admin, "POST /api/apikey": .admin, "DELETE /api/apikey/{id}": .admin, "POST /mediamtx/auth": .open,
+        "GET /api/alerts": .viewer, "POST /api/alerts/{id}/ack": .viewer,
     ]
+
+    /// Writes a viewer key may make, on purpose: acknowledging an alert (the dashboard's operator
+    /// holds a viewer key; it records who and when and changes nothing else).
+    static let viewerWrites: Set<String> = ["POST /api/alerts/{id}/ack"]
 
     /// Open routes whose own answer to a refused request is 401 (not the API-key check):
     /// MediaMTX's auth hook refuses a playback credential with an empty 401.

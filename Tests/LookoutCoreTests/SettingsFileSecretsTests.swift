@@ -61,7 +61,7 @@ import Testing
         #expect(
             secret == [
                 "LOOKOUT_REDIS_URL", "LOOKOUT_DATABASE_URL", "HIKVISION_SECRET", "LOOKOUT_MEDIAMTX_API_PASSWORD", "LOOKOUT_STREAM_URL_KEY",
-                "LOOKOUT_STREAM_URL_OLD_KEYS", "LOOKOUT_PLAYBACK_KEYS",
+                "LOOKOUT_STREAM_URL_OLD_KEYS", "LOOKOUT_PLAYBACK_KEYS", "LOOKOUT_ALERT_WEBHOOKS", "LOOKOUT_ALERT_WEBHOOK_SECRET",
             ])
         #expect(Setting.databaseURL.isSecret("postgres://u:p@h/db") && !Setting.databaseURL.isSecret("postgres://u@h/db"))
         #expect(Setting.redisURL.isSecret("redis://:p@h:6379") && !Setting.redisURL.isSecret("redis://h:6379/0?x=a:b@c"))

@@ -4,11 +4,14 @@ import Testing
 
 @Suite("PostgresMigrator against a real PostgreSQL", .timeLimit(.minutes(1)))
 struct PostgresMigratorTests {
-    static let tables: Set<String> = ["api_keys", "cameras", "nvr_sessions", "nvrs", "renewals", "schema_migrations"]
+    static let tables: Set<String> = [
+        "api_keys", "cameras", "nvr_sessions", "nvrs", "renewals", "schema_migrations", "alerts", "alert_events", "alert_deliveries", "alert_targets",
+    ]
     static let indexes: Set<String> = [
         "nvrs_online_last_seen_at_idx", "cameras_nvr_id_idx", "cameras_status_idx",
         "cameras_renewal_due_at_idx", "nvr_sessions_nvr_id_connected_at_idx",
-        "renewals_camera_id_started_at_idx", "nvrs_offline_status_changed_at_idx",
+        "renewals_camera_id_started_at_idx", "nvrs_offline_status_changed_at_idx", "alerts_open_idx", "alert_events_pending_idx",
+        "alert_deliveries_pending_idx",
     ]
 
     @Test func freshDatabaseGetsEveryTableAndIndex() async throws {

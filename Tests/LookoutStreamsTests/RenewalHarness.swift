@@ -82,6 +82,13 @@ final class RenewalHarness: Sendable {
         }
     }
 
+    var alerts: PostgresAlertRepository { PostgresAlertRepository(client: postgres, logger: logs.logger("test.alerts")) }
+
+    /// `kind:open` or `kind:recovered` of every stored alert, oldest first.
+    func alertStates() async throws -> [String] {
+        try await alerts.list(limit: 500).alerts.sorted { $0.id < $1.id }.map { "\($0.kind.rawValue):\($0.open ? "open" : "recovered")" }
+    }
+
     /// Discovers the simulator's cameras into PostgreSQL; their first renewals are due now.
     @discardableResult
     func discover() async throws -> [Int64] {
@@ -99,7 +106,8 @@ final class RenewalHarness: Sendable {
         options.expiryMargin = .seconds(2)
         tune(&options)
         return RenewalWorker(
-            options: options, queue: queue, store: try store, provider: provider ?? hik, redis: redis, keys: keys, logger: logs.logger("test.renewal"))
+            options: options, queue: queue, store: try store, provider: provider ?? hik, redis: redis, keys: keys, logger: logs.logger("test.renewal"),
+            alerts: AlertRecorder(alerts: alerts, notifier: nil, logger: logs.logger("test.alerts")))
     }
 
     /// Runs `worker` while `body` runs, then cancels it (as a shutdown does) and waits for it.

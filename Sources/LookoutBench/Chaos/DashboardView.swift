@@ -89,7 +89,7 @@ final class DashboardView: Sendable {
                 state.epoch = epoch ?? state.epoch
                 state.snapshots += 1
             }
-        case "nvr", "nvr_removed", "alert":
+        case "nvr", "nvr_removed", "alert", "alert_event":
             state.withLock { state in
                 if let seq {
                     let sameEpoch = epoch == nil || epoch == state.epoch

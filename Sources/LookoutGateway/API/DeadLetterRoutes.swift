@@ -1,20 +1,25 @@
 import Hummingbird
 import LookoutCore
 import LookoutNotify
+import LookoutStore
 
-/// Both dead sets for admins: presence dead letters (`presence:dead`) and dead renewals
-/// (`renewals:dead`), listed and replayed with ``DeadReplay`` (what `lookout dead` runs).
+/// The dead sets for admins: presence dead letters (`presence:dead`) and dead renewals
+/// (`renewals:dead`), listed and replayed with ``DeadReplay`` (what `lookout dead` runs), and
+/// alert webhook deliveries that gave up (listed here; `lookout dead replay --alert ID` replays them).
 /// The renewal half needs the stream operations; without them those routes answer 503.
 struct DeadLetterRoutes: Sendable {
     let letters: PresenceDeadLetters
     let operations: (any StreamOperations)?
+    /// Webhook deliveries of alerts that ran out of attempts.
+    let alertOutbox: PostgresAlertOutbox
     let configuration: APIConfiguration
 
     func register(on router: RouteTable) {
         router.get("/api/dead", .admin) { _, _ in
             let presence = try await letters.list().map(PresenceItem.init)
             let renewals = try await available().deadRenewals()
-            return try JSONResponse.make(Success(DeadSets(presence: presence, renewals: renewals)))
+            let alerts = try await alertOutbox.dead()
+            return try JSONResponse.make(Success(DeadSets(presence: presence, renewals: renewals, alertDeliveries: alerts)))
         }
         router.post("/api/dead/replay", .admin) { request, _ in
             let body = try await JSONBody.read(request, limit: configuration.maxBodySize)
@@ -75,6 +80,7 @@ struct DeadLetterRoutes: Sendable {
     struct DeadSets: Encodable, Sendable {
         let presence: [PresenceItem]
         let renewals: [DeadRenewal]
+        let alertDeliveries: [DeadAlertDelivery]
     }
 
     private func available() throws(APIError) -> any StreamOperations {

@@ -53,8 +53,11 @@ struct HTTPAPI: Sendable {
             configuration: configuration
         ).register(on: router)
         StreamOperationRoutes(operations: streamOperations, configuration: configuration).register(on: router)
-        DeadLetterRoutes(letters: PresenceDeadLetters(redis: redis, keys: keys), operations: streamOperations, configuration: configuration)
-            .register(on: router)
+        DeadLetterRoutes(
+            letters: PresenceDeadLetters(redis: redis, keys: keys), operations: streamOperations,
+            alertOutbox: PostgresAlertOutbox(client: postgres, logger: logger), configuration: configuration
+        ).register(on: router)
+        AlertRoutes(alerts: PostgresAlertRepository(client: postgres, logger: logger)).register(on: router)
         APIKeyRoutes(keys: apiKeys.keys, configuration: configuration).register(on: router)
         DashboardRoutes(configuration: configuration).register(on: router)
         PlaybackAuthRoutes(playback: playback, configuration: configuration).register(on: router)

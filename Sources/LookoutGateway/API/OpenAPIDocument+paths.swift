@@ -3,7 +3,7 @@ extension OpenAPIDocument {
     static var paths: JSONValue {
         var paths: [String: JSONValue] = [:]
         for (path, operations) in cameraPaths.merging(nvrPaths, uniquingKeysWith: { $1 }).merging(streamPaths, uniquingKeysWith: { $1 })
-            .merging(operationsPaths, uniquingKeysWith: { $1 }).merging(keyPaths, uniquingKeysWith: { $1 })
+            .merging(operationsPaths, uniquingKeysWith: { $1 }).merging(keyPaths, uniquingKeysWith: { $1 }).merging(alertPaths, uniquingKeysWith: { $1 })
         {
             paths[path] = .object(operations)
         }

@@ -51,7 +51,7 @@ extension OpenAPIDocument {
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
 
     static var schemas: JSONValue {
-        var schemas = cameraSchemas.merging(nvrSchemas) { $1 }.merging(streamSchemas) { $1 }.merging(keySchemas) { $1 }
+        var schemas = cameraSchemas.merging(nvrSchemas) { $1 }.merging(streamSchemas) { $1 }.merging(keySchemas) { $1 }.merging(alertSchemas) { $1 }
         schemas["Error"] = object(
             ["error": object(["code": ["type": "string", "enum": .array(APIError.codes.map { .string($0.code) })], "message": string, "field": string], required: ["code", "message"])],
             required: ["error"])
@@ -184,7 +184,8 @@ extension OpenAPIDocument {
                             "fields": ["type": "object", "additionalProperties": string], "replayable": boolean,
                         ])),
                     "renewals": array(record(["cameraId": integer, "attempts": integer, "error": string, "failedAt": integer])),
-                ], required: ["presence", "renewals"]),
+                    "alertDeliveries": array(ref("DeadAlertDelivery")),
+                ], required: ["presence", "renewals", "alertDeliveries"]),
             "DeadReplayRequest": object([
                 "presence": [
                     "type": "array", "items": ["type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"], "maxItems": 500,

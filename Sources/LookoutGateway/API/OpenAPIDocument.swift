@@ -24,7 +24,7 @@ enum OpenAPIDocument {
             ],
             "security": [["apiKey": []]],
             "tags": [
-                ["name": "cameras"], ["name": "nvrs"], ["name": "streams"], ["name": "keys"], ["name": "operations"], ["name": "dashboard"],
+                ["name": "cameras"], ["name": "nvrs"], ["name": "streams"], ["name": "keys"], ["name": "operations"], ["name": "alerts"], ["name": "dashboard"],
             ],
             "paths": paths,
             "components": [

@@ -9,6 +9,7 @@ public enum LookoutSchema {
         .v005DropUnusedIndexes,
         .v006SealedStreamURLs,
         .v007KeysAndLegacyAuth,
+        .v008AlertLog,
     ]
 
     /// The schema version a fully migrated database has.

@@ -34,11 +34,17 @@ public struct RenewalWorker: Service {
     let keys: RedisKeys
     let pause: RenewalPause
     let logger: Logger
+    /// Alerts: `renewal_failing`, `renewal_dead`, `cloud_credentials_rejected`, and the
+    /// `url_expiring` check (within `expiryWarning`) with every re-seed. Nil: none.
+    let alerts: AlertRecorder?
+    let expiryWarning: Duration
 
     public init(
         options: RenewalOptions, queue: RenewalQueue, store: PostgresRenewalStore, provider: any LiveAddressProvider, redis: RedisClient,
-        keys: RedisKeys, logger: Logger
+        keys: RedisKeys, logger: Logger, alerts: AlertRecorder? = nil, expiryWarning: Duration = .seconds(3600)
     ) {
+        self.alerts = alerts
+        self.expiryWarning = expiryWarning
         self.options = options
         self.queue = queue
         self.store = store
@@ -62,6 +68,7 @@ public struct RenewalWorker: Service {
                         if now - lastReseed > 60_000 {
                             try await reseed(now: now)
                             lastReseed = now
+                            await alerts?.syncExpiringURLs(warning: expiryWarning)
                         } else if !(try await queue.isSeeded()) {
                             logger.warning("Renewal queue found empty; re-seeding it from PostgreSQL now")
                             RenewalMetrics.reseeds.increment()
@@ -221,6 +228,7 @@ public struct RenewalWorker: Service {
             try await store.succeeded(renewalID: renewalID, cameraID: target.cameraID, url: address.url, expiresAt: address.expiresAt, nextDueAt: next)
             try await queue.finish(claim, nextDueAt: next, now: now)
             RenewalMetrics.outcome("renewed")
+            await alerts?.recover([.renewalFailing, .renewalDead], subjectID: target.cameraID)
             _ = try? await redis.publish(keys.mediamtxChanged, String(target.cameraID))
             logger.info("Stream renewed", metadata: ["lookout.stream.expires_at": "\(address.expiresAt)", "lookout.job.next": "\(next)"])
         case .failure where job.lost:
@@ -257,6 +265,11 @@ public struct RenewalWorker: Service {
             "lookout.error": "\(failure.message)", "lookout.job.attempt": "\(attempt)", "lookout.job.next": "\(plan.next.map(String.init) ?? "-")",
         ]
         switch plan.outcome {
+        case .dead: await alerts?.open(.renewalDead, cameraID: target.cameraID, details: failure.message)
+        case .retry where failure.kind == .deviceOffline: break  // a camera state (its device is offline), not a failing renewal
+        case .retry, .expired: await alerts?.open(.renewalFailing, cameraID: target.cameraID, details: plan.error)
+        }
+        switch plan.outcome {
         case .dead:
             RenewalMetrics.dead.increment()
             logger.error("Renewal cannot succeed; camera moved to the dead set", metadata: metadata)
@@ -277,6 +290,7 @@ public struct RenewalWorker: Service {
             RenewalMetrics.pauses.increment()
             RenewalMetrics.paused.record(1)
             _ = try? await pause.takeProbeTurn(interval: options.credentialProbe)
+            await alerts?.open(.cloudCredentialsRejected, subject: .account, details: failure.message)
             logger.error(
                 "Hik-Connect refused the credentials; all renewals paused until a probe succeeds",
                 metadata: ["lookout.error": "\(failure.message)", "lookout.renewal.probe_every": "\(options.credentialProbe)"])
@@ -304,6 +318,7 @@ public struct RenewalWorker: Service {
         }
         try await pause.lift()
         RenewalMetrics.paused.record(0)
+        await alerts?.recover([.cloudCredentialsRejected], subjectID: AlertSubject.account.id)
         logger.notice("Hik-Connect accepts the credentials again; renewals resumed")
         return false
     }
