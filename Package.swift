@@ -187,6 +187,7 @@ let package = Package(
             name: "LookoutBench",
             dependencies: [
                 "LookoutCore", "LookoutRedis", "LookoutStore", "LookoutWorkers", "LookoutNotify", "LookoutSimulator", "LookoutMediaMTX",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

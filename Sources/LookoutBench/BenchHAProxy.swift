@@ -1,8 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Debian's `haproxy` in front of a bench's gateways, configured by `deploy/haproxy/render.sh`
 /// (as compose, systemd hosts and the rolling-restart test are), plus a CSV stats page to see
@@ -45,8 +43,12 @@ final class BenchHAProxy: Sendable {
 
     /// How many servers of `backend gateways` HAProxy holds `UP`.
     func upServers() async -> Int {
-        guard let url = URL(string: "http://127.0.0.1:\(statsPort)/stats;csv"), let (data, _) = try? await URLSession.shared.data(from: url) else { return 0 }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { line in
+        // AsyncHTTPClient, not URLSession: FoundationNetworking would link libcurl (and its
+        // dozen libraries) into the lookout binary the image ships.
+        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(statsPort)/stats;csv"), timeout: .seconds(5)),
+            let body = try? await response.body.collect(upTo: 1 << 20)
+        else { return 0 }
+        return String(buffer: body).split(separator: "\n").filter { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             return fields.count > 17 && fields[0] == "gateways" && fields[1].hasPrefix("gw") && fields[17].hasPrefix("UP")
         }.count
