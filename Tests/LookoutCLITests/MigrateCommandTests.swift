@@ -9,7 +9,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasPrefix("Applied migrations 1"))
         let tables = try await database.query("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'")
-        #expect(tables == "api_keys,cameras,nvr_sessions,nvrs,renewals,schema_migrations")
+        #expect(tables == "alert_deliveries,alert_events,alert_targets,alerts,api_keys,cameras,nvr_sessions,nvrs,renewals,schema_migrations")
 
         let second = try await ChildProcess.lookout(["migrate"], environment: ["LOOKOUT_DATABASE_URL": database.url])
         #expect(second.status == 0)
