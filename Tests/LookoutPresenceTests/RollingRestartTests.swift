@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import LookoutTestSupport
 import Testing
 
@@ -146,7 +147,7 @@ import FoundationNetworking
     }
 
     static func notifySequence(_ system: LookoutSystem) async throws -> Int64 {
-        let text = try await RedisCLI(url: try TestEnvironment.redisURL).run(["GET", system.prefix + "notify:seq"])
+        let text = try await RedisCLI(url: try TestEnvironment.redisURL).run(["GET", RedisKeys(prefix: system.prefix).notifySequence])
         return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

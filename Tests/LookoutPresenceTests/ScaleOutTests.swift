@@ -1,4 +1,5 @@
 import Foundation
+import LookoutCore
 import LookoutTestSupport
 import Testing
 
@@ -56,7 +57,7 @@ import Testing
             // A worker reads a batch and dies before acknowledging it: simulated by a consumer that
             // takes the entries and does nothing more.
             let redis = try RedisCLI(url: try TestEnvironment.redisURL)
-            let stream = system.prefix + "presence"
+            let stream = RedisKeys(prefix: system.prefix).presenceStream
             try await redis.run(["XGROUP", "CREATE", stream, "presence-workers", "0", "MKSTREAM"])
             for index in 0..<20 {
                 try await redis.run([
@@ -99,7 +100,7 @@ import Testing
             let doomed = try await system.startWorker(name: "doomed", files: ["presence.yml": "kind: presence\nblock: 200ms\nclaimIdle: 2s\nbatchSize: 5\n"])
             try await system.startWorker(name: "survivor", files: ["presence.yml": "kind: presence\nblock: 200ms\nclaimIdle: 2s\nbatchSize: 5\n"])
             let redis = try RedisCLI(url: try TestEnvironment.redisURL)
-            let stream = system.prefix + "presence"
+            let stream = RedisKeys(prefix: system.prefix).presenceStream
             // Each NVR connects (v1) and disconnects (v1) and connects again (v2): final state online|2.
             var script = ""
             for index in 0..<count {
@@ -119,6 +120,6 @@ import Testing
     }
 
     private func redisSequence(_ system: LookoutSystem) async throws -> Int {
-        Int(try await RedisCLI(url: try TestEnvironment.redisURL).run(["GET", system.prefix + "notify:seq"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        Int(try await RedisCLI(url: try TestEnvironment.redisURL).run(["GET", RedisKeys(prefix: system.prefix).notifySequence]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }
